@@ -127,3 +127,16 @@ class ExtractResult:
         if self.note:
             d["note"] = self.note
         return d
+
+
+@dataclass(slots=True)
+class IngestError:
+    """A source (or one record of it) that could not be read; the batch goes on."""
+
+    source: str  # file path or URL
+    reason: str  # what is wrong, in plain words
+    location: str | None = None  # line number, record offset, feed entry link...
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.location}" if self.location else self.source
+        return f"{where}: {self.reason}"
