@@ -1,0 +1,143 @@
+"""Route each source (file, directory, URL, "-") to the reader its content needs."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from custodes.ingest.common import IngestOptions, ReadError
+from custodes.ingest.sniff import HEAD_BYTES, choose_format, format_from_name, inner_name, sniff_content
+from custodes.model import Document, IngestError
+
+Item = Document | IngestError
+
+
+def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
+    """Every document of every source, in the order given; one Fetcher shared by all URLs."""
+    fetcher = None
+    try:
+        for source in sources:
+            source = str(source)
+            if source == "-":
+                import sys
+
+                from custodes.ingest.jsonl import read_jsonl
+
+                yield from _guarded(read_jsonl(sys.stdin.buffer, "-", opts), "-")
+            elif source.lower().startswith(("http://", "https://")):
+                if fetcher is None:
+                    from custodes.ingest.fetch import Fetcher
+
+                    fetcher = Fetcher(opts)
+                yield from _guarded(fetcher.read_url(source), source)
+            else:
+                yield from read_path(Path(source), opts, fetcher_factory=lambda: fetcher)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def read_path(path: Path, opts: IngestOptions, *, fetcher_factory=None) -> Iterator[Item]:
+    """Every document in a file, or in a directory's files (recursively, sorted by path)."""
+    source = str(path)
+    try:
+        if path.is_dir():
+            yield from _read_dir(path, opts)
+            return
+        if not path.exists():
+            yield IngestError(source, "no such file or directory")
+            return
+        yield from _guarded(read_file(path, opts, explicit=True), source)
+    except OSError as exc:
+        yield IngestError(source, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_dir(root: Path, opts: IngestOptions) -> Iterator[Item]:
+    # os.walk with sorted names: the same tree always yields the same order
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            yield from _guarded(read_file(path, opts, explicit=False), str(path))
+
+
+def read_file(path: Path, opts: IngestOptions, *, explicit: bool = True) -> Iterator[Item]:
+    """Every document in one file. In a directory walk (explicit=False), files that
+    are neither a known extension nor a recognisable format are skipped quietly."""
+    source = str(path)
+    size = path.stat().st_size
+    if opts.max_source_bytes is not None and size > opts.max_source_bytes:
+        yield IngestError(source, f"file is {size} bytes, over max_source_bytes ({opts.max_source_bytes})")
+        return
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+        f.seek(0)
+        fmt = choose_format(path.name, head)
+        if not explicit and format_from_name(path.name) is None and sniff_content(head) in (None, "binary"):
+            return  # not a document format: images, scripts, notes without an extension
+        yield from read_stream(f, source, opts, name=path.name, fmt=fmt, size=size)
+
+
+def read_stream(stream: BinaryIO, source: str, opts: IngestOptions, *, name: str,
+                fmt: str | None = None, url: str | None = None, size: int | None = None,
+                fetcher=None, content_type: str | None = None) -> Iterator[Item]:
+    """Every document in a binary stream of a known (or sniffed) format.
+
+    The stream must be seekable; `name` (a file name or URL path) helps choose the reader.
+    """
+    if fmt is None:
+        head = stream.read(HEAD_BYTES)
+        stream.seek(0)
+        fmt = choose_format(name, head)
+    if fmt == "gzip":
+        from custodes.ingest.gzipped import read_gzip
+
+        yield from read_gzip(stream, source, opts, name=inner_name(name), url=url, fetcher=fetcher)
+        return
+    if fmt == "binary":
+        expected = format_from_name(name)
+        what = {"html": "HTML", "feed": "a feed", "json": "JSON", "jsonl": "JSONL"}.get(expected or "", "text")
+        raise ReadError(f"not {what}: binary content")
+    if fmt == "text":
+        from custodes.ingest.text import read_text
+
+        yield from read_text(stream, source, opts, url=url, size=size)
+    elif fmt == "html":
+        from custodes.ingest.html import read_html
+
+        yield from read_html(stream, source, opts, url=url, size=size)
+    elif fmt == "pdf":
+        from custodes.ingest.pdf import read_pdf
+
+        yield from read_pdf(stream, source, opts, url=url)
+    elif fmt in ("json", "jsonl"):
+        from custodes.ingest.jsonl import read_json, read_jsonl
+
+        yield from (read_jsonl if fmt == "jsonl" else read_json)(stream, source, opts)
+    elif fmt == "feed":
+        from custodes.ingest.feed import read_feed
+
+        yield from read_feed(stream, source, opts, url=url, fetcher=fetcher)
+    elif fmt == "warc":
+        from custodes.ingest.warc import read_warc
+
+        yield from read_warc(stream, source, opts)
+    else:  # pragma: no cover - choose_format only returns the formats above
+        raise ReadError(f"unsupported format: {fmt}")
+
+
+def _guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
+    """Turn a reader's ReadError (or an unexpected crash) into an IngestError; the batch goes on."""
+    try:
+        yield from items
+    except ReadError as exc:
+        yield exc.to_error(source)
+    except MemoryError:
+        yield IngestError(source, "out of memory while reading (lower max_doc_bytes)")
+    except OSError as exc:
+        yield IngestError(source, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # a reader bug must not stop the batch; name it plainly
+        yield IngestError(source, f"unexpected {type(exc).__name__}: {exc}")

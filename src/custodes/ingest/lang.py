@@ -1,0 +1,24 @@
+"""Language detection: ISO 639-1 code of a document's main text (py3langid, deterministic)."""
+from __future__ import annotations
+
+import re
+
+# a classification needs some letters to mean anything
+MIN_LETTERS = 20
+# the head of a long text is enough to tell its language, and keeps detection fast
+SAMPLE_CHARS = 4000
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def detect_language(text: str | None) -> str | None:
+    """The ISO 639-1 code of the text's language, or None when there is too little text."""
+    if not text:
+        return None
+    sample = text[:SAMPLE_CHARS]
+    if len(_LETTER.findall(sample[:400])) < MIN_LETTERS and len(_LETTER.findall(sample)) < MIN_LETTERS:
+        return None
+    import py3langid
+
+    code, _score = py3langid.classify(sample)
+    return code or None

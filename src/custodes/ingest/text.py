@@ -1,0 +1,137 @@
+"""Plain text and Markdown: decoding (BOMs, UTF-8, legacy and mixed encodings) and a headline title."""
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from custodes.ingest.common import IngestOptions, ReadError, make_document
+from custodes.model import Document
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+LEGACY_DEFAULT = "cp1252"
+
+
+def read_limited(stream: BinaryIO, opts: IngestOptions, what: str = "document") -> bytes:
+    """All bytes of a one-document stream, or a ReadError once it passes max_doc_bytes."""
+    data = stream.read(opts.max_doc_bytes + 1)
+    if len(data) > opts.max_doc_bytes:
+        raise ReadError(f"{what} larger than max_doc_bytes ({opts.max_doc_bytes} bytes)")
+    return data
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, dict]:
+    """Text from bytes, and notes on how it was decoded (for Document.meta).
+
+    Order: a byte-order mark; a declared charset (HTML meta, HTTP header) that
+    decodes cleanly; strict UTF-8; a file that is UTF-8 with some lines in a
+    legacy encoding ("mixed"), decoded line by line; a legacy encoding guessed
+    by chardet (cp1252 when unsure). Never raises: undecodable bytes become U+FFFD.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(enc, errors="replace")
+            note = {"encoding": enc.replace("-sig", "") + " (BOM)"}
+            if "\ufffd" in text:
+                note["encoding_errors"] = text.count("\ufffd")
+            return text.lstrip("\ufeff"), note
+    if declared:
+        try:
+            codec = codecs.lookup(declared).name
+            if codec not in ("utf-8",):
+                return data.decode(codec), {"encoding": codec, "encoding_declared": declared}
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8"), {"encoding": "utf-8"}
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    utf8_lines = bad_lines = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            bad_lines += 1
+    legacy = _guess_legacy(b"\n".join(ln for ln in lines if not _is_utf8(ln)))
+    if utf8_lines:
+        out = []
+        for line in lines:
+            out.append(line.decode("utf-8") if _is_utf8(line) else line.decode(legacy, errors="replace"))
+        text = "\n".join(out)
+        note = {"encoding": "mixed", "encoding_note": f"UTF-8 with {bad_lines} line(s) in {legacy}"}
+    else:
+        text = data.decode(legacy, errors="replace")
+        note = {"encoding": legacy}
+    if "\ufffd" in text:
+        note["encoding_errors"] = text.count("\ufffd")
+    return text, note
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _guess_legacy(data: bytes) -> str:
+    """The most likely single-byte or CJK encoding; cp1252 when detection is unsure."""
+    try:
+        import chardet
+
+        guess = chardet.detect(data[:65536])
+        enc = (guess.get("encoding") or "").lower()
+        if enc and enc not in ("ascii", "utf-8") and (guess.get("confidence") or 0) >= 0.1:
+            name = codecs.lookup(enc).name
+            data.decode(name)
+            return name
+    except (ImportError, LookupError, UnicodeDecodeError):
+        pass
+    return LEGACY_DEFAULT
+
+
+_HEADLINE_END = re.compile(r"[.,;:]$")
+
+
+def headline(text: str) -> str | None:
+    """The first non-empty line when it reads like a headline: short, no sentence-ending stop."""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        line = re.sub(r"^#{1,6}\s+", "", line).strip("*_ ").strip()
+        if line.startswith("title:"):  # a Markdown front-matter key
+            line = line[6:].strip().strip("\"'")
+        if line in ("---", "+++"):
+            continue
+        words = line.split()
+        if 1 <= len(words) <= 25 and len(line) <= 200 and not _HEADLINE_END.search(line):
+            return line
+        return None
+    return None
+
+
+def read_text(stream: BinaryIO, source: str, opts: IngestOptions, *, url: str | None = None,
+              size: int | None = None) -> Iterator[Document]:
+    """One Document from a plain-text or Markdown stream."""
+    if size is not None and size > opts.max_doc_bytes:
+        raise ReadError(f"document larger than max_doc_bytes ({size} > {opts.max_doc_bytes} bytes)")
+    data = read_limited(stream, opts)
+    text, meta = decode_bytes(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReadError("empty document: no text")
+    title = headline(text)
+    # a lone line is the text, not its title
+    if title is not None and text.strip() == title:
+        title = None
+    yield make_document(text, source_type="text", source_name=source, url=url, title=title, meta=meta)
