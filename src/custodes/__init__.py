@@ -16,4 +16,22 @@ def extract(text: str, *, url: str | None = None, title: str | None = None,
     return _extract(text, url=url, title=title, published=published)
 
 
-__all__ = ["Claim", "Document", "Evidence", "ExtractResult", "extract", "__version__"]
+# Questions over a database, imported on first use (custodes.query, custodes.country_profile...)
+_LAZY = {name: "custodes.query" for name in (
+    "query", "claims", "country_profile", "vendor_profile", "technology_profile",
+    "deployment_detail", "list_countries", "list_vendors")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name])
+        # custodes.query stays the module (callable as query()), as `import custodes.query` leaves it
+        value = module if module.__name__ == f"custodes.{name}" else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'custodes' has no attribute {name!r}")
+
+
+__all__ = ["Claim", "Document", "Evidence", "ExtractResult", "extract", "__version__", *_LAZY]

@@ -15,6 +15,8 @@ import json
 import os
 import re
 import sqlite3
+import sys
+import types
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -857,3 +859,14 @@ __all__ = [
     "list_countries", "list_vendors", "query", "resolve_country", "resolve_technology",
     "technology_profile", "vendor_profile",
 ]
+
+
+class _QueryModule(types.ModuleType):
+    """`import custodes.query` makes `custodes.query` this module, shadowing the lazily
+    exported function of the same name; calling the module calls the function."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> list[dict]:
+        return query(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _QueryModule
