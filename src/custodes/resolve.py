@@ -1,0 +1,288 @@
+"""Resolve: story clusters (syndicated copies of one story) and claims to deployments.
+
+Story clusters are the connected components of a near-duplicate graph: two
+documents are linked when their MinHash signatures (word shingles of the main
+text) share an LSH band and their estimated Jaccard similarity is at least
+`DUPLICATE_JACCARD`. The band keys live in the database (`minhash_bands`), so
+the index is persistent, bounded in memory, and shared by concurrent writers;
+components do not depend on the order documents arrive in.
+
+Deployments merge claims keyed by (country, technology, vendor or, when no
+vendor is named, supplier_country); `rebuild_deployments` recomputes them all.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import numpy as np
+
+from custodes.model import Claim, content_id
+
+if TYPE_CHECKING:
+    from custodes.store.db import Store
+
+SHINGLE_WORDS = 4  # words per shingle: long enough to ignore shared topic phrases
+NUM_PERM = 128
+LSH_BANDS = 42  # 42 bands x 3 rows: pairs at Jaccard 0.4 become candidates 94% of the time
+LSH_ROWS = 3
+DUPLICATE_JACCARD = 0.4  # estimated Jaccard at or above which two texts are one story
+MINHASH_SEED = 1
+# Most recent news first when two claims share a date: a halt outranks a deployment, etc.
+STATUS_RANK = {"alleged": 0, "development": 1, "planned": 2, "trial": 3, "deployed": 4, "halted": 5}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+# -- signatures -------------------------------------------------------------
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The set of `size`-word shingles of a text, lower-cased, punctuation dropped."""
+    words = _WORD.findall(text.lower())
+    if len(words) < size:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32").permutations
+
+
+def signature(text: str) -> bytes | None:
+    """The MinHash signature of a text (NUM_PERM little-endian uint32), or None when it has no words."""
+    from datasketch import MinHash
+
+    parts = shingles(text)
+    if not parts:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(),
+                      scheme="affine32")
+    minhash.update_batch(list(parts))
+    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One signed 64-bit key per LSH band of a signature."""
+    keys = []
+    width = LSH_ROWS * 4
+    for band in range(LSH_BANDS):
+        chunk = sig[band * width:(band + 1) * width]
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+def estimated_jaccard(a: bytes, b: bytes) -> float:
+    va = np.frombuffer(a, dtype="<u4")
+    vb = np.frombuffer(b, dtype="<u4")
+    return float(np.count_nonzero(va == vb)) / len(va)
+
+
+# -- story clusters ---------------------------------------------------------
+
+def _in(n: int) -> str:
+    return "(" + ", ".join("?" * n) + ")"
+
+
+def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
+    """Index one stored document's signature and join it to its story cluster.
+
+    Call inside the document's transaction. Returns the document's cluster id
+    (the smallest document id of the cluster); merges clusters the document
+    links together.
+    """
+    store.lock("clusters")  # concurrent writers must see each other's bands
+    matches: list[str] = []
+    if sig is not None:
+        keys = band_keys(sig)
+        candidates = sorted({r[0] for r in store.query(
+            f"SELECT document_id FROM minhash_bands WHERE band_key IN {_in(len(keys))}", keys)}
+            - {document_id})
+        if candidates:
+            for other, other_sig in store.query(
+                    f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(candidates))}",
+                    candidates):
+                if estimated_jaccard(sig, bytes(other_sig)) >= DUPLICATE_JACCARD:
+                    matches.append(other)
+        store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
+                          "ON CONFLICT DO NOTHING", [(k, document_id) for k in keys])
+    # an empty signature marks a document with no words as indexed all the same
+    store.execute("INSERT INTO minhash (document_id, signature) VALUES (?, ?) "
+                  "ON CONFLICT (document_id) DO NOTHING", (document_id, sig or b""))
+    old_clusters: set[str] = set()
+    if matches:
+        old_clusters = {r[0] for r in store.query(
+            f"SELECT DISTINCT cluster_id FROM documents WHERE id IN {_in(len(matches))}", matches)
+            if r[0] is not None}
+    cluster_id = min(old_clusters | {document_id})
+    store.execute("UPDATE documents SET cluster_id = ? WHERE id = ?", (cluster_id, document_id))
+    stale = sorted(old_clusters - {cluster_id})
+    if stale:
+        store.execute(f"UPDATE documents SET cluster_id = ? WHERE cluster_id IN {_in(len(stale))}",
+                      [cluster_id, *stale])
+        store.execute(f"DELETE FROM clusters WHERE id IN {_in(len(stale))}", stale)
+    _refresh_cluster(store, cluster_id)
+    return cluster_id
+
+
+def _refresh_cluster(store: "Store", cluster_id: str) -> None:
+    size = store.scalar("SELECT count(*) FROM documents WHERE cluster_id = ?", (cluster_id,))
+    representative = store.scalar(
+        "SELECT id FROM documents WHERE cluster_id = ? "
+        "ORDER BY CASE WHEN published IS NULL THEN 1 ELSE 0 END, published, id LIMIT 1", (cluster_id,))
+    store.execute("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, ?) "
+                  "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
+                  "size = excluded.size", (cluster_id, representative, size))
+
+
+def cluster_unindexed(store: "Store", batch_size: int = 500) -> int:
+    """Sign and cluster stored documents that have no signature yet (e.g. after an upgrade)."""
+    done = 0
+    while True:
+        rows = store.query("SELECT d.id, d.text FROM documents d LEFT JOIN minhash m "
+                           "ON m.document_id = d.id WHERE m.document_id IS NULL "
+                           "ORDER BY d.id LIMIT ?", (batch_size,))
+        if not rows:
+            return done
+        for doc_id, text in rows:
+            sig = signature(text or "")
+            with store.transaction():
+                assign_cluster(store, doc_id, sig)
+            done += 1
+
+
+# -- deployments ------------------------------------------------------------
+
+def deployment_key(country: str | None, technology: str | None, vendor: str | None,
+                   supplier_country: str | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """(country, technology, vendor, supplier_country-when-no-vendor)."""
+    return (country, technology, vendor or None, None if vendor else (supplier_country or None))
+
+
+def deployment_id(country: str | None, technology: str | None, vendor: str | None,
+                  supplier_country: str | None) -> str:
+    key = deployment_key(country, technology, vendor, supplier_country)
+    return content_id("deployment", *key)
+
+
+def claim_deployment_id(claim: Claim) -> str:
+    return deployment_id(claim.country, claim.technology, claim.vendor, claim.supplier_country)
+
+
+@dataclass
+class _Merged:
+    key: tuple
+    claims: int = 0
+    documents: set | None = None
+    clusters: set | None = None
+    domains: set | None = None
+    settings: set | None = None
+    suppliers: Counter | None = None
+    history: set | None = None
+    dates: list | None = None
+
+
+def _history_order(entry: tuple) -> tuple:
+    date, status, document_id = entry
+    return (date is not None, date or "", STATUS_RANK.get(status, -1), document_id)
+
+
+def rebuild_deployments(store: "Store") -> int:
+    """Recompute every deployment from the stored claims, in one transaction; returns their number.
+
+    first/last seen and the latest status go by publication date (undated
+    claims never outrank dated ones; on the same date the later stage wins);
+    the status history lists each change of status with the first document reporting it;
+    counts are distinct documents, story clusters and source domains.
+    """
+    with store.transaction():
+        store.lock("deployments")
+        store.lock("clusters")
+        rows = store.execute(
+            "SELECT c.id, c.document_id, c.country, c.technology, c.vendor, c.supplier_country, "
+            "c.settings, c.status, c.published, c.deployment_id, d.cluster_id, d.domain "
+            "FROM claims c JOIN documents d ON d.id = c.document_id")
+        merged: dict[str, _Merged] = {}
+        fixes: list[tuple[str, str]] = []
+        for (claim_id, doc_id, country, technology, vendor, supplier, settings, status, published,
+             current_dep, cluster_id, domain) in rows:
+            dep_id = deployment_id(country, technology, vendor, supplier)
+            if dep_id != current_dep:
+                fixes.append((dep_id, claim_id))
+            m = merged.get(dep_id)
+            if m is None:
+                m = merged[dep_id] = _Merged(
+                    key=deployment_key(country, technology, vendor, supplier), documents=set(),
+                    clusters=set(), domains=set(), settings=set(), suppliers=Counter(),
+                    history=set(), dates=[])
+            m.claims += 1
+            m.documents.add(doc_id)
+            m.clusters.add(cluster_id or doc_id)
+            if domain:
+                m.domains.add(domain)
+            if settings:
+                m.settings.update(json.loads(settings) if isinstance(settings, str) else settings)
+            if supplier:
+                m.suppliers[supplier] += 1
+            m.history.add((published, status, doc_id))
+            if published:
+                m.dates.append(published)
+        out = []
+        for dep_id, m in merged.items():
+            country, technology, vendor, supplier = m.key
+            if vendor and m.suppliers:
+                supplier = sorted(m.suppliers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            # the history keeps each change of status, with the first document that reported it
+            history = []
+            for entry in sorted(m.history, key=_history_order):
+                if not history or history[-1][1] != entry[1]:
+                    history.append(entry)
+            out.append((
+                dep_id, country, technology, vendor, supplier, history[-1][1],
+                json.dumps([{"date": d, "status": s, "document_id": doc} for d, s, doc in history]),
+                json.dumps(sorted(m.settings)),
+                min(m.dates) if m.dates else None, max(m.dates) if m.dates else None,
+                m.claims, len(m.documents), len(m.clusters), len(m.domains)))
+        store.execute("DELETE FROM deployments")
+        jsonb = "::jsonb" if store.backend == "postgresql" else ""
+        store.executemany(
+            "INSERT INTO deployments (id, country, technology, vendor, supplier_country, status, "
+            "status_history, settings, first_seen, last_seen, n_claims, n_documents, n_clusters, "
+            f"n_domains) VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?{jsonb}, ?, ?, ?, ?, ?, ?)", out)
+        if fixes:
+            store.executemany("UPDATE claims SET deployment_id = ? WHERE id = ?", fixes)
+    return len(out)
+
+
+def cluster_precision_recall(predicted: Iterable[Sequence[str]],
+                             truth: dict[str, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of predicted clusters against true story labels.
+
+    `predicted` is clusters as lists of document ids; `truth` maps each id to its story.
+    """
+    def pairs(groups: Iterable[Sequence[str]]) -> set[tuple[str, str]]:
+        out = set()
+        for group in groups:
+            members = sorted(group)
+            out.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        return out
+
+    by_story: dict[str, list[str]] = {}
+    for doc, story in truth.items():
+        by_story.setdefault(story, []).append(doc)
+    predicted_pairs = pairs(predicted)
+    true_pairs = pairs(by_story.values())
+    if not predicted_pairs:
+        precision = 1.0
+    else:
+        precision = len(predicted_pairs & true_pairs) / len(predicted_pairs)
+    recall = len(predicted_pairs & true_pairs) / len(true_pairs) if true_pairs else 1.0
+    return precision, recall

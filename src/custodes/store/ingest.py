@@ -1,0 +1,393 @@
+"""Ingest: read sources, extract claims, store everything, rebuild deployments.
+
+Each document is stored in one transaction (document, claims, evidence,
+signature, story cluster), keyed by content-hash IDs, so a second run over
+the same input adds nothing and a run killed at any moment is finished by
+running it again. A source or document that fails becomes a row in `errors`;
+the batch goes on.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
+
+from custodes.model import Claim, Document, ExtractResult, IngestError, content_id
+from custodes.store.db import Store, open_store, utc_now
+
+Extractor = Callable[[Document], ExtractResult]
+ProgressCallback = Callable[["IngestSummary"], None]
+ErrorCallback = Callable[[IngestError], None]
+
+EXTRACT_LANGUAGES = ("en",)  # the extraction engine reads English only
+DOCS_PER_TASK = 16  # documents sent to a worker at once: amortises the pickling
+MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
+MAX_ERRORS_KEPT = 1000  # in the summary; the errors table keeps them all
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    documents_new: int = 0
+    documents_existing: int = 0  # already stored (this run or an earlier one)
+    documents_not_extracted: int = 0  # stored, but not in an extracted language
+    claims: int = 0  # claims stored by this run
+    errors: int = 0  # sources, records or documents that failed in this run
+    clusters: int = 0  # story clusters in the database after the run
+    multi_document_clusters: int = 0  # of which hold more than one document
+    deployments: int = 0  # deployments in the database after the run
+    elapsed_s: float = 0.0
+    error_messages: list[str] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        return self.documents_new + self.documents_existing
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def documents_per_s(self) -> float:
+        return self.documents / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents_new": self.documents_new, "documents_existing": self.documents_existing,
+            "documents_not_extracted": self.documents_not_extracted, "claims": self.claims,
+            "errors": self.errors, "clusters": self.clusters,
+            "multi_document_clusters": self.multi_document_clusters,
+            "deployments": self.deployments, "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+    def describe(self) -> str:
+        """The end-of-run summary, a few lines for people."""
+        lines = [
+            f"documents: {self.documents_new} new, {self.documents_existing} already stored"
+            + (f", {self.documents_not_extracted} not extracted (not English)"
+               if self.documents_not_extracted else ""),
+            f"claims: {self.claims} new",
+            f"errors: {self.errors}",
+            f"story clusters: {self.clusters} ({self.multi_document_clusters} with syndicated copies)",
+            f"deployments: {self.deployments}",
+            f"time: {self.elapsed_s:.1f} s ({self.documents_per_s:.0f} documents/s)",
+        ]
+        return "\n".join(lines)
+
+
+# -- work done in the extraction processes ------------------------------------
+
+def _default_extractor() -> Extractor:
+    from custodes.extract import extract_document
+
+    return extract_document
+
+
+def _not_extracted_note(language: str | None) -> str:
+    return f"not extracted: language '{language}' (only English is extracted)"
+
+
+def prepare(doc: Document, extractor: Extractor | None = None) -> tuple[str, Any, bytes | None]:
+    """Extract claims and sign one document: ("ok", ExtractResult | None, signature) or ("error", reason, None).
+
+    Pure and picklable, so it runs the same in this process or a worker.
+    """
+    from custodes.resolve import signature
+
+    try:
+        result = None
+        if not doc.language or doc.language in EXTRACT_LANGUAGES:
+            result = (extractor or _default_extractor())(doc)
+        return ("ok", result, signature(doc.text))
+    except Exception as exc:  # one document's failure stays with it
+        return ("error", f"extraction failed: {type(exc).__name__}: {exc}", None)
+
+
+def _prepare_many(docs: list[Document], extractor: Extractor | None) -> list[tuple[str, Any, bytes | None]]:
+    return [prepare(doc, extractor) for doc in docs]
+
+
+# -- writing ---------------------------------------------------------------
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+def _clean(text: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL; a space keeps every character offset valid
+    return text.replace("\x00", " ") if text and "\x00" in text else text
+
+
+def _extractor_version(result: ExtractResult | None) -> str | None:
+    if result is None:
+        return None
+    for claim in result.claims:
+        if claim.extractor_version:
+            return claim.extractor_version
+    try:
+        import custodes.extract as engine
+
+        version = getattr(engine, "EXTRACTOR_VERSION", None) or getattr(engine, "__version__", None)
+        return str(version) if version else None
+    except Exception:
+        return None
+
+
+def claim_ids(document_id: str, claims: list[Claim]) -> list[str]:
+    """A content-hash ID per claim: document id + claim key (+ a counter if the key repeats)."""
+    seen: dict[tuple, int] = {}
+    ids = []
+    for claim in claims:
+        n = seen.get(claim.key, 0)
+        seen[claim.key] = n + 1
+        ids.append(content_id(document_id, *claim.key, str(n) if n else None))
+    return ids
+
+
+def store_document(store: Store, doc: Document, result: ExtractResult | None,
+                   sig: bytes | None) -> int | None:
+    """Store one document with its claims, evidence and story cluster, atomically.
+
+    Returns the number of claims stored, or None when the document was already there.
+    """
+    import json
+
+    from custodes.resolve import assign_cluster, claim_deployment_id
+
+    language = doc.language or (result.language if result else None)
+    extracted = result is not None and (not language or language in EXTRACT_LANGUAGES)
+    if result is not None and result.language and result.language not in EXTRACT_LANGUAGES:
+        extracted, language = False, result.language
+    if extracted:
+        note = result.note if result else None
+    else:
+        note = (result.note if result and result.note else None) or _not_extracted_note(language)
+    claims = list(result.claims) if (extracted and result) else []
+    jsonb = "::jsonb" if store.backend == "postgresql" else ""
+    with store.transaction():
+        inserted = store.execute(
+            "INSERT INTO documents (id, url, domain, title, published, source_type, source_name, "
+            "language, text, extracted, note, cluster_id, ingested_at, extractor_version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (doc.id, _clean(doc.url), _domain(doc.url), _clean(doc.title), doc.published,
+             doc.source_type, _clean(doc.source_name), language, _clean(doc.text), int(extracted),
+             note, None, utc_now(), _extractor_version(result) if extracted else None)).rowcount
+        if inserted == 0:
+            return None
+        claim_rows, evidence_rows = [], []
+        for claim, claim_id in zip(claims, claim_ids(doc.id, claims)):
+            claim_rows.append((
+                claim_id, doc.id, claim.country, claim.technology, claim.vendor,
+                claim.supplier_country, json.dumps(sorted(set(claim.settings))), claim.status,
+                round(float(claim.confidence), 3), doc.published, claim_deployment_id(claim),
+                claim.extractor_version or None))
+            for ev in claim.evidence:
+                page = ev.page if ev.page is not None else doc.page_at(ev.start)
+                evidence_rows.append((
+                    content_id(claim_id, str(ev.start), str(ev.end), str(page)), claim_id, doc.id,
+                    _clean(ev.sentence), ev.start, ev.end, page, json.dumps(list(ev.matched))))
+        store.executemany(
+            "INSERT INTO claims (id, document_id, country, technology, vendor, supplier_country, "
+            f"settings, status, confidence, published, deployment_id, extractor_version) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", claim_rows)
+        store.executemany(
+            "INSERT INTO evidence (id, claim_id, document_id, sentence, start, end_, page, matched) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{jsonb}) ON CONFLICT (id) DO NOTHING", evidence_rows)
+        assign_cluster(store, doc.id, sig)
+    return len(claim_rows)
+
+
+def store_error(store: Store, error: IngestError) -> None:
+    """Record a source, record or document that failed (once: the ID is a content hash)."""
+    with store.transaction():
+        store.execute(
+            "INSERT INTO errors (id, source, location, reason, occurred_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO NOTHING",
+            (content_id("error", error.source, error.location, error.reason), _clean(error.source),
+             _clean(error.location), _clean(error.reason), utc_now()))
+
+
+def _is_stored(store: Store, document_id: str) -> bool:
+    return store.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is not None
+
+
+# -- the run ---------------------------------------------------------------
+
+def _pool(workers: int, extractor: Extractor | None) -> ProcessPoolExecutor:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["custodes.model", "custodes.resolve"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+class _Run:
+    """One ingest run over a stream of Documents and IngestErrors."""
+
+    def __init__(self, store: Store, *, workers: int, extractor: Extractor | None,
+                 progress: ProgressCallback | None, on_error: ErrorCallback | None) -> None:
+        self.store = store
+        self.workers = max(1, workers)
+        self.extractor = extractor
+        self.progress = progress
+        self.on_error = on_error
+        self.summary = IngestSummary()
+        self.started = time.monotonic()
+        self.executor: ProcessPoolExecutor | None = None
+        self.in_flight: deque[tuple[list[Document], Future]] = deque()
+
+    def error(self, error: IngestError) -> None:
+        store_error(self.store, error)
+        self.summary.errors += 1
+        if len(self.summary.error_messages) < MAX_ERRORS_KEPT:
+            self.summary.error_messages.append(str(error))
+        if self.on_error:
+            self.on_error(error)
+        self.tick()
+
+    def tick(self) -> None:
+        if self.progress:
+            self.summary.elapsed_s = time.monotonic() - self.started
+            self.progress(self.summary)
+
+    def write(self, doc: Document, prepared: tuple[str, Any, bytes | None]) -> None:
+        status, payload, sig = prepared
+        if status == "error":
+            self.error(IngestError(source=doc.source_name or doc.url or doc.id,
+                                   location=f"document {doc.id}", reason=payload))
+            return
+        try:
+            stored = store_document(self.store, doc, payload, sig)
+        except Exception as exc:
+            if self.store.backend == "postgresql" and not self.store.conn.closed:
+                self.store.conn.rollback()
+            self.error(IngestError(source=doc.source_name or doc.url or doc.id,
+                                   location=f"document {doc.id}",
+                                   reason=f"could not store: {type(exc).__name__}: {exc}"))
+            return
+        if stored is None:
+            self.summary.documents_existing += 1
+        else:
+            self.summary.documents_new += 1
+            self.summary.claims += stored
+            language = doc.language or (payload.language if payload else None)
+            if payload is None or (language and language not in EXTRACT_LANGUAGES):
+                self.summary.documents_not_extracted += 1
+        self.tick()
+
+    def submit(self, batch: list[Document]) -> None:
+        if self.workers == 1:
+            for doc in batch:
+                self.write(doc, prepare(doc, self.extractor))
+            return
+        if self.executor is None:
+            self.executor = _pool(self.workers, self.extractor)
+        self.in_flight.append((batch, self.executor.submit(_prepare_many, batch, self.extractor)))
+        while len(self.in_flight) > self.workers * MAX_TASKS_IN_FLIGHT_PER_WORKER:
+            self.drain_one()
+
+    def drain_one(self) -> None:
+        batch, future = self.in_flight.popleft()
+        try:
+            results = future.result()
+        except BrokenProcessPool as exc:
+            # a worker died (out of memory, a crash in native code): these documents fail, the run goes on
+            results = [("error", f"extraction process died: {exc}", None)] * len(batch)
+            self._restart_pool()
+        except Exception as exc:
+            results = [("error", f"extraction failed: {type(exc).__name__}: {exc}", None)] * len(batch)
+        for doc, prepared in zip(batch, results):
+            self.write(doc, prepared)
+
+    def _restart_pool(self) -> None:
+        pending = list(self.in_flight)
+        self.in_flight.clear()
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = _pool(self.workers, self.extractor)
+        for batch, _ in pending:  # resubmit what the dead pool never finished
+            self.in_flight.append((batch, self.executor.submit(_prepare_many, batch, self.extractor)))
+
+    def run(self, items: Iterable[Document | IngestError]) -> IngestSummary:
+        batch: list[Document] = []
+        try:
+            for item in items:
+                if isinstance(item, IngestError):
+                    self.error(item)
+                    continue
+                if _is_stored(self.store, item.id):
+                    self.summary.documents_existing += 1
+                    self.tick()
+                    continue
+                batch.append(item)
+                if len(batch) >= (DOCS_PER_TASK if self.workers > 1 else 1):
+                    self.submit(batch)
+                    batch = []
+            if batch:
+                self.submit(batch)
+            while self.in_flight:
+                self.drain_one()
+        finally:
+            if self.executor is not None:
+                self.executor.shutdown(wait=True, cancel_futures=True)
+        self.finish()
+        return self.summary
+
+    def finish(self) -> None:
+        from custodes.resolve import cluster_unindexed, rebuild_deployments
+
+        cluster_unindexed(self.store)
+        self.summary.deployments = rebuild_deployments(self.store)
+        self.summary.clusters = int(self.store.scalar("SELECT count(*) FROM clusters") or 0)
+        self.summary.multi_document_clusters = int(
+            self.store.scalar("SELECT count(*) FROM clusters WHERE size > 1") or 0)
+        self.summary.elapsed_s = time.monotonic() - self.started
+        self.tick()
+
+
+def ingest_documents(items: Iterable[Document | IngestError], db: str | Store | None = None, *,
+                     workers: int | None = 1, extractor: Extractor | None = None,
+                     progress: ProgressCallback | None = None,
+                     on_error: ErrorCallback | None = None) -> IngestSummary:
+    """Store already-read Documents (and record IngestErrors); the engine under `ingest`."""
+    store = db if isinstance(db, Store) else open_store(db)
+    try:
+        return _Run(store, workers=workers or os.cpu_count() or 1, extractor=extractor,
+                    progress=progress, on_error=on_error).run(items)
+    finally:
+        if not isinstance(db, Store):
+            store.close()
+
+
+def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: int | None = None,
+           progress: ProgressCallback | None = None, on_error: ErrorCallback | None = None,
+           extractor: Extractor | None = None, **read_options: Any) -> IngestSummary:
+    """Read every source (files, folders, URLs, "-"), extract, store, and rebuild deployments.
+
+    `db`: SQLite path or postgresql:// URL (default $CUSTODES_DB or custodes.db).
+    `workers`: extraction processes (default: CPU count; 1 extracts in this process).
+    `read_options` go to `custodes.ingest.iter_documents` (max_doc_bytes, timeout_s, ...).
+
+    >>> summary = ingest(["examples/"], db="custodes.db")   # doctest: +SKIP
+    >>> summary.documents_new, summary.claims, summary.errors  # doctest: +SKIP
+    """
+    from custodes.ingest import iter_documents
+
+    return ingest_documents(iter_documents(list(sources), **read_options), db, workers=workers,
+                            extractor=extractor, progress=progress, on_error=on_error)
+
