@@ -36,6 +36,40 @@ def extract(
 
 # -- database commands (ingest, query, profile, vendor, export) are registered below --
 
+DB_HELP = "SQLite file or postgresql:// URL (default: $CUSTODES_DB, else custodes.db)."
+
+
+@app.command()
+def ingest(
+    sources: list[str] = typer.Argument(..., help="Files, folders (recursive), http(s) URLs, or - for JSONL on standard input."),
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors are still printed."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Extraction processes (default: the number of CPUs)."),
+) -> None:
+    """Read sources, extract their claims and store everything in the database.
+
+    Running it again on the same sources adds nothing; a run that was killed
+    is finished by running the same command again. Exit status 1 when any
+    source, record or document failed (each is printed and kept in `errors`).
+
+    Example: custodes ingest examples/ reports/ https://example.org/feed.xml --db custodes.db
+    """
+    from custodes.store import StoreError, ingest as run_ingest
+    from custodes.store.progress import progress_display
+
+    def report(error) -> None:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+
+    try:
+        with progress_display(enabled=not quiet) as progress:
+            summary = run_ingest(sources, db=db, workers=workers, progress=progress, on_error=report)
+    except StoreError as exc:
+        report(exc)
+        raise typer.Exit(1)
+    if not quiet:
+        print(summary.describe())
+    raise typer.Exit(0 if summary.ok else 1)
+
 # -- web commands (serve, demo) are registered below --
 
 
