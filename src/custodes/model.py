@@ -67,6 +67,7 @@ class Evidence:
     end: int
     matched: tuple[str, ...] = ()  # the words that triggered the claim
     page: int | None = None
+    field: str = "text"  # "text", or "title" when the sentence is the separately given title
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

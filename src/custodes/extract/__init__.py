@@ -1,0 +1,110 @@
+"""Extraction: clean -> sentences -> mentions -> claims.
+
+`extract_document` returns plain objects; `custodes extract` serialises them.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from custodes.extract.clean import Sentence, article_spans, split_sentences
+from custodes.extract.mentions import find_mentions, has_any_term
+from custodes.extract.rules import analyse_sentence, main_country, merge, sentence_drafts
+from custodes.model import Claim, Document, Evidence, ExtractResult
+
+EXTRACTOR_VERSION = "custodes-rules/0.1"
+
+_ENGLISH = re.compile(r"\b(the|and|of|to|in|is|that|for|with|was|are|has|by|on)\b", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language; English is recognised without a model."""
+    sample = text[:3000]
+    words = _WORD.findall(sample)
+    if not words:
+        return None
+    if len(_ENGLISH.findall(sample)) / len(words) >= 0.08:
+        return "en"
+    import py3langid
+
+    lang, _ = py3langid.classify(sample)
+    return lang
+
+
+def extract_document(doc: Document) -> ExtractResult:
+    """Every claim one document makes, with its evidence; non-English text is only reported."""
+    language = doc.language or detect_language(doc.text)
+    if language and language != "en":
+        return ExtractResult(doc.id, False, [], language,
+                             note=f"not extracted: language '{language}' (custodes reads English)")
+    claims = _extract(doc.text, title=doc.title, doc=doc)
+    return ExtractResult(doc.id, bool(claims), claims, language)
+
+
+def extract(text: str, *, url: str | None = None, title: str | None = None,
+            published: str | None = None) -> list[Claim]:
+    """Every surveillance deployment claim a text makes (English text; see extract_document)."""
+    return _extract(text, title=title, doc=None)
+
+
+def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Claim]:
+    if not has_any_term(text) and not (title and has_any_term(title)):
+        return []
+    sentences: list[Sentence] = []
+    title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
+    if title_given:
+        sentences.append(Sentence(0, len(title), -1, title))
+    body = split_sentences(text, article_spans(text))
+    sentences.extend(body)
+
+    title_mentions = find_mentions(title) if title_given else []
+    body_mentions = find_mentions(text)
+    starts = [s.start for s in body]
+    per_sentence: list[list] = [[] for _ in sentences]
+    offset = 1 if title_given else 0
+    if title_given:
+        per_sentence[0] = title_mentions
+    for m in body_mentions:
+        i = bisect.bisect_right(starts, m.start) - 1
+        if i >= 0 and m.end <= body[i].end:
+            per_sentence[i + offset].append(m)
+
+    facts = [analyse_sentence(s, ms) for s, ms in zip(sentences, per_sentence)]
+    title_paragraphs = 0 if title_given else 1
+    main = main_country(facts, title_paragraphs=title_paragraphs + (1 if title_given else 0))
+    drafts = []
+    last_user: tuple[int, str] | None = None
+    for f in facts:
+        context = main
+        if last_user and last_user[0] == f.sentence.paragraph:
+            context = last_user[1]
+        drafts.extend(sentence_drafts(f, context, doc_supported=True))
+        if f.user:
+            last_user = (f.sentence.paragraph, f.user[-1])
+
+    claims = []
+    for group in merge(drafts):
+        first = group[0]
+        settings = set().union(*(d.settings for d in group))
+        evidence = []
+        seen = set()
+        for d in group:
+            s = d.sentence
+            if (s.start, s.paragraph) in seen:
+                continue
+            seen.add((s.start, s.paragraph))
+            is_title = title_given and s.paragraph == -1
+            evidence.append(Evidence(
+                sentence=s.text, start=s.start, end=s.end,
+                matched=tuple(dict.fromkeys(d.matched)),
+                page=doc.page_at(s.start) if doc and not is_title else None,
+                field="title" if is_title else "text"))
+        confidence = max(d.confidence for d in group)
+        confidence = min(0.99, confidence + 0.03 * (len(evidence) - 1))
+        claims.append(Claim(first.country, first.technology, first.vendor, first.supplier_country,
+                            sorted(settings), first.status, confidence, evidence, EXTRACTOR_VERSION))
+    return claims
+
+
+__all__ = ["EXTRACTOR_VERSION", "detect_language", "extract", "extract_document"]

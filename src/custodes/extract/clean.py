@@ -1,0 +1,140 @@
+"""Tell the article from the page around it, and cut it into sentences.
+
+Nothing is rewritten: the article is a list of (start, end) spans of the input text, so
+every sentence keeps its offsets in the document. Dropped: menus, cookie notices, share
+buttons, bylines, "Related" / "Next in" lists of other stories' headlines, repeated captions
+(annotation rule 8). Kept: the title, the body and photo captions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from custodes.knowledge import cues
+
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int  # index of the line/paragraph the sentence is in
+    text: str
+
+
+def _words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def _is_menu_run(lines: list[str]) -> bool:
+    """Three or more short lines in a row without sentence punctuation: a navigation menu."""
+    return len(lines) >= 3 and all(_words(x) <= 3 and not _SENTENCE_END.search(x[-1:]) for x in lines)
+
+
+def _looks_like_prose(line: str) -> bool:
+    return _words(line) >= 18 and bool(re.search(r"[.!?][\"'’”)]*\s*$", line.strip()))
+
+
+def article_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of the lines that belong to the article."""
+    c = cues()
+    related, junk = c.get("related"), c.get("junk")
+    lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
+    keep = [True] * len(lines)
+    seen: set[str] = set()
+    in_related = False
+    # menus: runs of short unpunctuated lines
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _words(lines[j][2]) <= 3 and not _SENTENCE_END.search(lines[j][2].strip()[-1:] or "x"):
+            j += 1
+        if j - i >= 3:
+            for k in range(i, j):
+                keep[k] = False
+        i = max(j, i + 1)
+    teasers = sum(1 for _, _, s in lines if s.rstrip().endswith(("...", "…")))
+    teaser_page = len(lines) >= 3 and teasers >= max(3, len(lines) * 0.6)
+    for idx, (_, _, line) in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            keep[idx] = False
+            continue
+        if related and related.search(stripped):
+            in_related = True
+            keep[idx] = False
+            continue
+        if in_related:
+            # a list of other stories' headlines goes on until real prose comes back
+            if _looks_like_prose(stripped):
+                in_related = False
+            else:
+                keep[idx] = False
+                continue
+        if junk and _words(stripped) <= 40 and junk.search(stripped):
+            keep[idx] = False
+            continue
+        if stripped.lower().startswith(("next page", "previous page", "continue reading", "click here")):
+            keep[idx] = False
+            continue
+        if teaser_page and stripped.endswith(("...", "…")):
+            # a tag or listing page: every paragraph is a teaser for another story
+            keep[idx] = False
+            continue
+        key = stripped.lower()
+        if key in seen and _words(stripped) >= 4:
+            keep[idx] = False  # a repeated caption or pull quote
+            continue
+        seen.add(key)
+    return [(s, e) for (s, e, _), k in zip(lines, keep) if k]
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col", "sgt", "capt", "gov", "sen", "rep",
+    "inc", "corp", "ltd", "co", "jr", "sr", "vs", "etc", "no", "nos", "fig", "vol", "approx", "dept",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "n", "s", "ft", "mt", "pres", "rev",
+    "gen", "adm", "brig", "cmdr", "supt", "insp", "det", "cllr", "hon", "mx", "op", "pp", "para",
+}
+_BOUNDARY = re.compile(r"""([.!?…]+)(["'’”)\]]*)\s+(?=["'‘“(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\uac00-\ud7af])""")
+
+
+def split_sentences(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
+    """Sentences within the article spans, surviving abbreviations, quotes and list items."""
+    out: list[Sentence] = []
+    for paragraph, (start, end) in enumerate(spans):
+        chunk = text[start:end]
+        cursor = 0
+        for m in _BOUNDARY.finditer(chunk):
+            stop = m.end(2)
+            if m.group(1) == ".":
+                before = chunk[cursor:m.start(1)]
+                word = re.search(r"([\w.]+)$", before)
+                token = word.group(1).lower() if word else ""
+                if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                    continue
+                if re.search(r"\b[A-Z]\.[A-Z]$", before):  # U.S. as in "U.S. officials"
+                    nxt = chunk[m.end():m.end() + 1]
+                    if nxt.islower():
+                        continue
+            _emit(out, text, start + cursor, start + stop, paragraph)
+            cursor = m.end()
+        _emit(out, text, start + cursor, end, paragraph)
+    return out
+
+
+def _emit(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    # a list item's bullet is not part of the sentence
+    m = re.match(r"[-*•·]\s+", text[start:end])
+    if m:
+        start += m.end()
+    if end - start >= 3:
+        out.append(Sentence(start, end, paragraph, text[start:end]))
