@@ -72,8 +72,8 @@ def read_gzip(stream: BinaryIO, source: str, opts: IngestOptions, *, name: str,
     from custodes.ingest.dispatch import read_stream
 
     start = stream.tell()
-    inner = BoundedGzip(stream, opts)
-    head = inner.read(HEAD_BYTES)
+    head = _peek(stream, HEAD_BYTES)
+    stream.seek(start)
     fmt = choose_format(name, head)
     if fmt == "warc":
         # warcio reads gzip members itself, and reports offsets in the compressed file
@@ -84,9 +84,18 @@ def read_gzip(stream: BinaryIO, source: str, opts: IngestOptions, *, name: str,
         return
     if fmt == "gzip":
         raise ReadError("gzip inside gzip is not read")
-    inner.seek(0)
+    inner = BoundedGzip(stream, opts)
     buffered = io.BufferedReader(inner, buffer_size=1 << 16)
     yield from read_stream(_Rewindable(buffered, inner), source, opts, name=name, fmt=fmt, url=url, fetcher=fetcher)
+
+
+def _peek(stream: BinaryIO, n: int) -> bytes:
+    """The first n decompressed bytes, without raising on a damaged or truncated stream."""
+    d = zlib.decompressobj(wbits=31)
+    try:
+        return d.decompress(stream.read(65536), n)
+    except zlib.error:
+        return b""
 
 
 class _Rewindable(io.BufferedIOBase):
@@ -122,4 +131,4 @@ class _Rewindable(io.BufferedIOBase):
         return 0
 
     def tell(self) -> int:
-        return self.buffered.tell() if False else self.inner.out_bytes
+        raise io.UnsupportedOperation("no tell on a gzip stream")

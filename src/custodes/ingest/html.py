@@ -1,9 +1,147 @@
-"""html reader (being written)."""
+"""HTML pages: main text (trafilatura), title, canonical URL and publication date."""
 from __future__ import annotations
 
-from custodes.ingest.common import ReadError
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+from urllib.parse import urljoin
+
+from custodes.ingest.common import IngestOptions, ReadError, iso_date, make_document
+from custodes.ingest.sniff import is_binary
+from custodes.ingest.text import decode_bytes, read_limited
+from custodes.model import Document
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# date extraction from the page's own metadata and URL, not guesses from running text
+DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
-def read_html(stream, source, opts, **kwargs):
-    raise ReadError("html reader not implemented yet")
-    yield  # pragma: no cover
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first bytes (<meta charset> or http-equiv)."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def read_html(stream: BinaryIO, source: str, opts: IngestOptions, *, url: str | None = None,
+              size: int | None = None, charset: str | None = None,
+              source_type: str = "html", meta: dict | None = None) -> Iterator[Document]:
+    """One Document from an HTML stream (a file, an HTTP body, a WARC record)."""
+    if size is not None and size > opts.max_doc_bytes:
+        raise ReadError(f"document larger than max_doc_bytes ({size} > {opts.max_doc_bytes} bytes)")
+    data = read_limited(stream, opts)
+    yield html_to_document(data, source, url=url, charset=charset, source_type=source_type, meta=meta)
+
+
+def html_to_document(data: bytes | str, source: str, *, url: str | None = None,
+                     charset: str | None = None, source_type: str = "html",
+                     meta: dict | None = None, fallback_date: str | None = None) -> Document:
+    """A Document from the bytes (or text) of one HTML page, or a ReadError.
+
+    url: where the page was read from (HTTP, WARC); it stays the document's URL.
+    Without one (a local file) the page's canonical URL becomes the document's URL.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    meta = dict(meta or {})
+    if isinstance(data, bytes):
+        if is_binary(data[:8192]):
+            raise ReadError("not HTML: binary content")
+        text, notes = decode_bytes(data, declared=charset or declared_charset(data))
+    else:
+        text, notes = data, {}
+    meta.update(notes)
+    if not text.strip():
+        raise ReadError("empty document: no HTML")
+    # lxml refuses str input that carries an XML encoding declaration
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError(f"not HTML: {exc}") from None
+
+    canonical = _canonical_url(tree, url)
+    head_title = _head_title(tree)
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        tree, url=url or canonical, with_metadata=True, include_comments=False,
+        include_tables=True, date_extraction_params=DATE_PARAMS,
+    )
+    body = extracted.text if extracted is not None else None
+    if not body or not body.strip():
+        tree = lxml_html.document_fromstring(text)
+        extracted_recall = trafilatura.bare_extraction(
+            tree, url=url or canonical, with_metadata=True, include_comments=False,
+            favor_recall=True, date_extraction_params=DATE_PARAMS,
+        )
+        body = extracted_recall.text if extracted_recall is not None else None
+        extracted = extracted_recall or extracted
+        if not body or not body.strip():
+            body = _plain_text(lxml_html.document_fromstring(text))
+    if not body or not body.strip():
+        raise ReadError("no text found in HTML")
+
+    title = (extracted.title if extracted is not None else None) or head_title
+    published = iso_date(extracted.date) if extracted is not None else None
+    if canonical:
+        meta["canonical_url"] = canonical
+    doc_url = url or canonical
+    if published is None and fallback_date:
+        published = fallback_date
+        meta["date_from"] = "archive"
+    return make_document(
+        body, source_type=source_type, source_name=source, url=doc_url,
+        title=title, published=published, meta=meta,
+    )
+
+
+def _canonical_url(tree, base: str | None) -> str | None:
+    """<link rel=canonical>, else og:url; made absolute against the page's address."""
+    for xpath in ('//head/link[@rel="canonical"]/@href', '//link[@rel="canonical"]/@href',
+                  '//meta[@property="og:url"]/@content'):
+        for href in tree.xpath(xpath):
+            href = str(href).strip()
+            if href:
+                absolute = urljoin(base, href) if base else href
+                if absolute.lower().startswith(("http://", "https://")):
+                    return absolute
+    return None
+
+
+def _head_title(tree) -> str | None:
+    titles = tree.xpath("//title/text()")
+    return " ".join(str(titles[0]).split()) if titles else None
+
+
+_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template")
+
+
+def _plain_text(tree) -> str:
+    """All visible text outside navigation, one block per line: the last resort for tiny pages."""
+    for el in tree.xpath("|".join(f"//{t}" for t in _DROP)):
+        el.drop_tree()
+    body = tree.find("body")
+    root = body if body is not None else tree
+    lines = [" ".join(t.split()) for t in root.itertext()]
+    return "\n".join(line for line in lines if line)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text from an HTML fragment (a feed entry's summary), paragraphs on their own lines."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if "<" not in fragment:
+        return " ".join(fragment.split())
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+    for el in root.xpath(".//script|.//style"):
+        el.drop_tree()
+    for el in root.xpath(".//p|.//div|.//br|.//li|.//h1|.//h2|.//h3|.//h4|.//tr"):
+        el.tail = "\n" + (el.tail or "")
+    text = root.text_content()
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)

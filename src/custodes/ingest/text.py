@@ -27,8 +27,8 @@ def read_limited(stream: BinaryIO, opts: IngestOptions, what: str = "document") 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, dict]:
     """Text from bytes, and notes on how it was decoded (for Document.meta).
 
-    Order: a byte-order mark; a declared charset (HTML meta, HTTP header) that
-    decodes cleanly; strict UTF-8; a file that is UTF-8 with some lines in a
+    Order: a byte-order mark; strict UTF-8; a declared charset (HTML meta,
+    HTTP header) that decodes cleanly; a file that is UTF-8 with some lines in a
     legacy encoding ("mixed"), decoded line by line; a legacy encoding guessed
     by chardet (cp1252 when unsure). Never raises: undecodable bytes become U+FFFD.
     """
@@ -39,17 +39,27 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, dict]:
             if "\ufffd" in text:
                 note["encoding_errors"] = text.count("\ufffd")
             return text.lstrip("\ufeff"), note
-    if declared:
-        try:
-            codec = codecs.lookup(declared).name
-            if codec not in ("utf-8",):
-                return data.decode(codec), {"encoding": codec, "encoding_declared": declared}
-        except (LookupError, UnicodeDecodeError):
-            pass
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
+        # UTF-16 without a BOM: NULs in every other byte of ASCII text
+        enc = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        text = data.decode(enc, errors="replace")
+        return text, {"encoding": enc + " (no BOM)"}
     try:
         return data.decode("utf-8"), {"encoding": "utf-8"}
     except UnicodeDecodeError:
         pass
+    if declared:
+        # UTF-8 that decodes cleanly beats a declaration (a common page error);
+        # otherwise the declaration wins, with latin-1 read as cp1252 like browsers do
+        try:
+            codec = codecs.lookup(declared.strip().strip("\"'")).name
+            if codec in ("latin-1", "iso8859-1", "ascii"):
+                codec = "cp1252"
+            if codec != "utf-8":
+                return data.decode(codec), {"encoding": codec, "encoding_declared": declared}
+        except (LookupError, UnicodeDecodeError):
+            pass
     lines = data.split(b"\n")
     utf8_lines = bad_lines = 0
     for line in lines:
