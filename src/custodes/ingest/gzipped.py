@@ -1,7 +1,6 @@
 """gzip: decompressed as a stream, with a cap that catches gzip bombs and a clear truncation error."""
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from collections.abc import Iterator
@@ -11,8 +10,12 @@ from custodes.ingest.common import IngestOptions, ReadError
 from custodes.ingest.sniff import HEAD_BYTES, choose_format
 
 
+CHUNK_BYTES = 1 << 16
+
+
 class BoundedGzip(io.RawIOBase):
-    """A gzip stream that raises ReadError when it decompresses too much or ends early.
+    """A gzip stream (any number of members) that raises ReadError when it
+    decompresses too much or ends early, after handing out every byte before the damage.
 
     Too much: past max_source_bytes when that is set, or past max_doc_bytes at a
     decompressed/compressed ratio above max_gzip_ratio (a bomb: real text rarely
@@ -21,10 +24,16 @@ class BoundedGzip(io.RawIOBase):
 
     def __init__(self, raw: BinaryIO, opts: IngestOptions):
         self.raw = raw
-        self.start = raw.tell() if raw.seekable() else 0
-        self.gz = gzip.GzipFile(fileobj=raw, mode="rb")
+        self.start = raw.tell()
         self.opts = opts
+        self._reset()
+
+    def _reset(self) -> None:
         self.out_bytes = 0
+        self._d = None  # the current member's decompressor
+        self._pending = b""  # compressed input not yet fed
+        self._buf = b""
+        self._done = False
 
     def readable(self) -> bool:
         return True
@@ -35,31 +44,57 @@ class BoundedGzip(io.RawIOBase):
     def seek(self, offset: int, whence: int = 0) -> int:
         if (offset, whence) != (0, 0):
             raise io.UnsupportedOperation("BoundedGzip only rewinds to the start")
-        self.gz.seek(0)
-        self.out_bytes = 0
+        self.raw.seek(self.start)
+        self._reset()
         return 0
 
     def tell(self) -> int:
         return self.out_bytes
 
     def readinto(self, b) -> int:
-        try:
-            n = self.gz.readinto(b)
-        except EOFError:
-            raise ReadError(f"truncated gzip: the compressed stream ends early "
-                            f"(after {self.out_bytes} decompressed bytes)") from None
-        except (gzip.BadGzipFile, zlib.error) as exc:
-            raise ReadError(f"corrupt gzip: {exc}", f"decompressed byte {self.out_bytes}") from None
-        self.out_bytes += n
-        self._check()
+        while not self._buf and not self._done:
+            self._buf = self._decompress_some()
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
         return n
+
+    def _decompress_some(self) -> bytes:
+        d = self._d
+        if self._pending:
+            data, self._pending = self._pending, b""
+        elif d is not None and d.unconsumed_tail:
+            data = d.unconsumed_tail
+        else:
+            data = self.raw.read(CHUNK_BYTES)
+            if not data:
+                self._done = True
+                if d is not None:
+                    raise ReadError(f"truncated gzip: the compressed stream ends early "
+                                    f"(after {self.out_bytes} decompressed bytes)")
+                return b""
+        if d is None:
+            if not data.strip(b"\x00"):
+                return b""  # zero padding after the last member
+            d = self._d = zlib.decompressobj(wbits=31)
+        try:
+            out = d.decompress(data, CHUNK_BYTES)
+        except zlib.error as exc:
+            self._done = True
+            raise ReadError(f"corrupt gzip: {exc}", f"decompressed byte {self.out_bytes}") from None
+        if d.eof:
+            self._pending = d.unused_data
+            self._d = None
+        self.out_bytes += len(out)
+        self._check()
+        return out
 
     def _check(self) -> None:
         cap = self.opts.max_source_bytes
         if cap is not None and self.out_bytes > cap:
             raise ReadError(f"decompressed size passed max_source_bytes ({cap} bytes)")
         if self.out_bytes > self.opts.max_doc_bytes:
-            consumed = max(1, (self.raw.tell() if self.raw.seekable() else 1) - self.start)
+            consumed = max(1, self.raw.tell() - self.start)
             ratio = self.out_bytes / consumed
             if ratio > self.opts.max_gzip_ratio:
                 raise ReadError(f"gzip bomb: {self.out_bytes} bytes decompressed from {consumed} "
