@@ -1,0 +1,145 @@
+"""The database contract: docs/schema.md's tables and columns, migrations, upgrades from an older schema."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from custodes.model import ExtractResult
+from custodes.resolve import signature
+from custodes.store import StoreError, canonical_dump, open_store
+from custodes.store.db import list_migrations
+from custodes.store.ingest import store_document, store_error
+from custodes.model import IngestError
+from store_support import bracket_extractor, db_url, document  # noqa: F401  (fixture)
+
+SCHEMA_MD = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+
+
+def documented_columns() -> dict[str, list[str]]:
+    """{table: [columns]} from the table in docs/schema.md."""
+    tables = {}
+    for line in SCHEMA_MD.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\| `(\w+)` \| (.+) \|$", line)
+        if m:
+            tables[m[1]] = re.findall(r"`(\w+)`(?: PK| FK)?(?:,|\s|$|\s*\()", m[2] + ",")
+    return tables
+
+
+def actual_columns(store, table: str) -> list[str]:
+    if store.backend == "sqlite":
+        return [r[1] for r in store.query(f"PRAGMA table_info({table})")]
+    return [r[0] for r in store.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = ? ORDER BY ordinal_position", (table,))]
+
+
+def test_every_documented_table_and_column_exists(db_url):
+    documented = documented_columns()
+    assert {"documents", "claims", "evidence", "deployments", "minhash"} <= set(documented)
+    with open_store(db_url) as store:
+        for table, columns in documented.items():
+            present = actual_columns(store, table)
+            missing = [c for c in columns if c not in present]
+            assert not missing, f"{table}: documented columns missing from the database: {missing}"
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    with open_store(tmp_path / "c.db") as store:
+        assert store.scalar("PRAGMA journal_mode") == "wal"
+        assert store.scalar("PRAGMA busy_timeout") >= 10_000
+
+
+def test_reopening_applies_nothing_and_keeps_the_version(db_url):
+    with open_store(db_url) as store:
+        version = store.schema_version
+        assert version == max(m.version for m in list_migrations(store.backend))
+    with open_store(db_url) as store:
+        assert store.migrate() == []
+        assert store.schema_version == version
+
+
+def test_reference_tables_are_filled(db_url):
+    with open_store(db_url) as store:
+        kp = store.query_dicts("SELECT * FROM countries WHERE iso2 = 'KP'")[0]
+        assert kp["name"] == "North Korea" and kp["region"] == "Asia"
+        assert 35 < kp["lat"] < 45 and 120 < kp["lon"] < 135
+        assert store.scalar("SELECT count(*) FROM countries") >= 240
+        vendors = store.scalar("SELECT count(*) FROM vendors")
+        assert vendors > 0
+        # a leading "=" marks a case-sensitive alias in vendors.tsv; it is not part of the alias
+        for (aliases,) in store.query("SELECT aliases FROM vendors"):
+            assert '"=' not in aliases
+
+
+def test_upgrade_from_schema_1_keeps_every_row_and_indexes_old_documents(db_url):
+    """A database made by the first migration only, with rows in it, upgrades without loss."""
+    old = document("Police in Mombasa installed cameras at the port. [KE video_surveillance vendor=Dahua]",
+                   url="https://old.example.org/a", published="2021-05-01")
+    copy = document("Reprinted: Police in Mombasa installed cameras at the port. [KE video_surveillance vendor=Dahua]",
+                    url="https://other.example.org/b", published="2021-05-02")
+    with open_store(db_url, migrate=False) as store:
+        assert store.migrate(target=1) == [1]
+        for doc in (old, copy):
+            store.execute(
+                "INSERT INTO documents (id, url, domain, title, published, source_type, source_name, "
+                "language, text, extracted, note, cluster_id, ingested_at, extractor_version) "
+                "VALUES (?, ?, ?, ?, ?, 'text', 'old.txt', 'en', ?, 1, NULL, NULL, '2021-06-01T00:00:00Z', 'v0')",
+                (doc.id, doc.url, doc.url.split("/")[2], "Old story", doc.published, doc.text))
+        store.execute("INSERT INTO errors (id, source, location, reason, occurred_at) "
+                      "VALUES ('e1', 'bad.pdf', NULL, 'corrupt', '2021-06-01T00:00:00Z')")
+        if store.backend == "postgresql":
+            store.conn.commit()
+        before = canonical_dump(store, tables=["documents", "errors"])
+    with open_store(db_url) as store:
+        assert store.schema_version == max(m.version for m in list_migrations(store.backend))
+        after = canonical_dump(store, tables=["documents", "errors"])
+        # the rows are all there; only the story cluster, computed by the upgrade, is new
+        strip = lambda rows: [r[:11] + r[12:] for r in rows]  # noqa: E731 (cluster_id is column 12)
+        assert strip(after["documents"]) == strip(before["documents"])
+        assert after["errors"] == before["errors"]
+        # the old documents are in the full-text index and clustered as copies of one story
+        if store.backend == "sqlite":
+            hits = store.query("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'mombasa'")
+        else:
+            hits = store.query("SELECT id FROM documents WHERE search @@ plainto_tsquery('english', 'mombasa')")
+        assert len(hits) == 2
+        clusters = store.query("SELECT DISTINCT cluster_id FROM documents")
+        assert clusters == [(min(old.id, copy.id),)]
+        assert store.query("SELECT size FROM clusters") == [(2,)]
+
+
+def test_full_text_index_follows_inserts(db_url):
+    with open_store(db_url) as store:
+        doc = document("Authorities in Quito deployed a safe city platform with thermal sensors.")
+        store_document(store, doc, ExtractResult(id=doc.id, relevant=False, claims=[]), signature(doc.text))
+        if store.backend == "sqlite":
+            rows = store.query("SELECT d.id FROM documents_fts f JOIN documents d ON d.rowid = f.rowid "
+                               "WHERE documents_fts MATCH 'thermal'")
+        else:
+            rows = store.query("SELECT id FROM documents WHERE search @@ plainto_tsquery('english', 'thermal')")
+        assert rows == [(doc.id,)]
+
+
+def test_an_unusable_database_path_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "no" / "such" / "folder" / "c.db")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="junk.db"):
+        open_store(junk)
+
+
+def test_an_unreachable_postgres_server_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_errors_are_stored_once(db_url):
+    with open_store(db_url) as store:
+        error = IngestError(source="feeds/bad.xml", reason="not well-formed XML", location="line 3")
+        store_error(store, error)
+        store_error(store, error)
+        assert store.query("SELECT source, location, reason FROM errors") == [
+            ("feeds/bad.xml", "line 3", "not well-formed XML")]
