@@ -48,6 +48,27 @@ def extract(text: str, *, url: str | None = None, title: str | None = None,
     return _extract(text, title=title, doc=None)
 
 
+def _settle_statuses(drafts) -> None:
+    """Give a mention that names no status the one the text states for the same system.
+
+    News states a system's status once ("plans to install 4,000 cameras") and then describes
+    it without repeating the status ("the cameras will carry plate readers"). An unmarked
+    mention takes the status stated for the same (country, technology), else the status of
+    the last marked mention in its paragraph, else "deployed"."""
+    stated: dict[tuple[str, str], str] = {}
+    for d in drafts:
+        if d.cued:
+            stated.setdefault((d.country, d.technology), d.status)
+    last_in_paragraph: dict[int, str] = {}
+    for d in drafts:
+        if d.cued:
+            last_in_paragraph[d.sentence.paragraph] = d.status
+            continue
+        status = stated.get((d.country, d.technology)) or last_in_paragraph.get(d.sentence.paragraph)
+        if status:
+            d.status = status
+
+
 def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Claim]:
     if not has_any_term(text) and not (title and has_any_term(title)):
         return []
@@ -75,13 +96,17 @@ def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Clai
     main = main_country(facts, title_paragraphs=title_paragraphs + (1 if title_given else 0))
     drafts = []
     last_user: tuple[int, str] | None = None
+    context_vendors: list[tuple[str, str | None]] = []
     for f in facts:
         context = main
         if last_user and last_user[0] == f.sentence.paragraph:
             context = last_user[1]
-        drafts.extend(sentence_drafts(f, context, doc_supported=True))
-        if f.user:
+        drafts.extend(sentence_drafts(f, context, context_vendors))
+        if f.user and f.techs:
             last_user = (f.sentence.paragraph, f.user[-1])
+        if f.vendors:
+            context_vendors = [(m.value.name, m.value.country) for m in f.vendors[:1]]
+    _settle_statuses(drafts)
 
     claims = []
     for group in merge(drafts):

@@ -39,6 +39,7 @@ class Draft:
     matched: list[str]
     confidence: float
     explicit_country: bool
+    cued: bool = False  # the status comes from the text's own words, not the default
 
 
 @dataclass(slots=True)
@@ -50,6 +51,7 @@ class _SentenceFacts:
     user: list[str] = field(default_factory=list)  # user countries named in the sentence
     origin: list[str] = field(default_factory=list)  # supplier origins named in the sentence
     neutral: list[str] = field(default_factory=list)  # countries named in another role
+    user_mentions: list[Mention] = field(default_factory=list)
 
 
 def place_role(sentence: Sentence, norm: str, mention: Mention) -> str:
@@ -85,20 +87,32 @@ def _vendor_follows(sentence: Sentence, rel_end: int) -> bool:
     return bool(re.match(r"\s*['’]s\s+(state[- ]owned\s+|tech\s+giant\s+|firm\s+|company\s+)?[A-Z]", tail))
 
 
+_DATELINE = re.compile(r"^\s*(\(\s*)?[A-Z][\w .'-]{1,40}(\)\s*)?(,\s*[A-Z][\w .'-]{1,30})?\s*(\([^)]{1,30}\)\s*)?[–—-]{1,2}\s")
+
+
 def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFacts:
     facts = _SentenceFacts(sentence)
     norm = normalise(sentence.text)
+    vendor_spans = [(m.start, m.end) for m in mentions if m.kind == "vendor"]
+    dateline = _DATELINE.match(sentence.text)
     for m in mentions:
         if m.kind == "tech":
             facts.techs.append(m)
         elif m.kind == "vendor":
             facts.vendors.append(m)
         else:
+            if any(vs <= m.start < ve for vs, ve in vendor_spans):
+                continue  # "Zhejiang" inside "Zhejiang Dahua Technology"
             facts.places.append(m)
+            if dateline and m.end - sentence.start <= dateline.end():
+                # a dateline says where the reporter was, not who uses what
+                facts.neutral.append(m.value.country)
+                continue
             role = place_role(sentence, norm, m)
             country = m.value.country
             if role == "user":
                 facts.user.append(country)
+                facts.user_mentions.append(m)
             elif role == "origin":
                 facts.origin.append(country)
             else:
@@ -119,30 +133,52 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
     return best
 
 
-def _status_for(norm: str, tech_rel: int) -> tuple[str, str | None]:
-    """The status named nearest the technology term, and the cue's words."""
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
+STATUS_WINDOW = 90  # characters either side of a technology term that a status cue may stand in
+SETTING_WINDOW = 140
+
+
+def _clause(norm: str, rel_start: int, rel_end: int, window: int) -> tuple[int, int]:
+    """The part of a sentence around a term that its cues may come from."""
+    lo, hi = max(0, rel_start - window), min(len(norm), rel_end + window)
+    for m in _CLAUSE_BREAK.finditer(norm, lo, rel_start):
+        lo = m.end()
+    m = _CLAUSE_BREAK.search(norm, rel_end, hi)
+    if m:
+        hi = m.start()
+    return lo, hi
+
+
+def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | None, bool]:
+    """The status named nearest the technology term, the cue's words, and whether it was named."""
     c = cues()
+    hedge = c.get("status.alleged")
+    if hedge is not None:
+        m = hedge.search(norm)
+        if m and not c["status.halted"].search(norm[max(0, rel_start - STATUS_WINDOW):rel_end + STATUS_WINDOW]):
+            return "alleged", m.group().strip(), True  # a hedge covers the whole sentence
+    lo, hi = _clause(norm, rel_start, rel_end, STATUS_WINDOW)
     best: tuple[int, int, str, str] | None = None
-    for status in _STATUS_PRIORITY:
+    for rank, status in enumerate(_STATUS_PRIORITY + ("deployed",)):
         pattern = c.get(f"status.{status}")
-        if pattern is None:
+        if pattern is None or status == "alleged":
             continue
-        for m in pattern.finditer(norm):
-            if status == "alleged":
-                distance = 0  # a hedge covers the whole sentence
-            else:
-                distance = min(abs(m.start() - tech_rel), abs(m.end() - tech_rel))
-            rank = (distance, _STATUS_PRIORITY.index(status))
-            if best is None or rank < best[:2]:
-                best = (distance, rank[1], status, m.group().strip())
+        for m in pattern.finditer(norm, lo, hi):
+            if rel_start <= m.start() < rel_end:
+                continue  # the term's own words ("face scanning gates" is no "scan" cue)
+            distance = rel_start - m.end() if m.end() <= rel_start else m.start() - rel_end
+            key = (max(distance, 0), rank)
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], status, m.group().strip())
     if best is None:
-        return "deployed", None
-    return best[2], best[3]
+        return "deployed", None, False
+    return best[2], best[3], True
 
 
-def _settings_for(norm: str, technology: str) -> set[str]:
+def _settings_for(norm: str, rel_start: int, rel_end: int, technology: str) -> set[str]:
     c = cues()
-    out = {s for s in SETTINGS if (p := c.get(f"setting.{s}")) is not None and p.search(norm)}
+    lo, hi = max(0, rel_start - SETTING_WINDOW), min(len(norm), rel_end + SETTING_WINDOW)
+    out = {s for s in SETTINGS if (p := c.get(f"setting.{s}")) is not None and p.search(norm, lo, hi)}
     implied = _IMPLIED_SETTINGS.get(technology)
     if implied:
         out.add(implied)
@@ -155,7 +191,7 @@ _ORG_SUFFIX = r"(?:Ltd|Limited|Inc|Corp|Corporation|Co\.|LLC|PLC|GmbH|S\.A\.|SA|
 _CAP = r"[A-Z][\w&'.-]*"
 _ORG_PATTERNS = [
     re.compile(rf"\b(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|conglomerate|consortium|developer|maker)\s+(?:called\s+|named\s+)?({_CAP}(?:\s+(?:{_CAP}|&)){{0,3}})"),
-    re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}\s+{_ORG_SUFFIX})\b"),
+    re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|and|&|of)){{0,5}}\s+{_ORG_SUFFIX})(?![\w])"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+an?\s+(?:[\w-]+\s+){{0,3}}(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer)\b"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}})\s+(?:won|was awarded|has been awarded|secured|bagged|clinched|has won|had won)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:tender|contract|bid|deal)"),
     re.compile(rf"\b(?:supplied|built|installed|provided|developed|made|manufactured|implemented)\s+by\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
@@ -190,6 +226,11 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
                     continue
             if any(s <= m.start(1) < e or s < m.end(1) <= e for s, e in covered):
                 continue
+            if all(w.strip(".,&") in _GENERIC_ORG_WORDS or w in ("and", "of", "&") for w in words):
+                continue  # "Information Technologies" names no company
+            acronym = re.match(r"\s*\(([A-Z][A-Z0-9&]{1,9})\)", text[m.end(1) + (1 if text[m.end(1):m.end(1)+1] == "." else 0):])
+            if acronym:
+                name = acronym.group(1)  # news goes on with the short form it defines
             if any(name == f[0] for f in found):
                 continue
             window = normalise(text[max(0, m.start() - 60):m.end() + 60])
@@ -204,21 +245,58 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     return found
 
 
+_GENERIC_ORG_WORDS = {
+    "Information", "Technologies", "Technology", "Tech", "Artificial", "Intelligence", "Security",
+    "Systems", "System", "Digital", "National", "Public", "Communications", "Communication",
+    "Construction", "Corp", "Corporation", "Co", "Company", "Group", "Solutions", "Services",
+    "Electronics", "Networks", "Telecom", "Telecommunications", "Holdings", "International",
+    "Global", "Smart", "Safe", "City", "Data", "Analytics", "Labs", "Research", "Science",
+    "Sciences", "Defense", "Defence", "Software", "Video", "Surveillance", "Camera", "Cameras",
+    "Ltd", "Limited", "Inc", "LLC", "PLC", "GmbH", "AG", "SA", "S.A.", "Co.", "The", "New",
+    "Facial", "Recognition", "Biometric", "Biometrics", "Identity", "Police", "State", "Federal",
+}
 _DEMONYMS_NEAR = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[\s-](?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|tech|technology|telecom|based|made))")
 
 
-def sentence_drafts(facts: _SentenceFacts, context_country: str | None, *,
-                    doc_supported: bool) -> list[Draft]:
+_OFFICE_AFTER = re.compile(r"^\s*(commissioner|act|bill|law|commission|code|directive|regulation|vendor test|conference|expo|summit|week|award|association|institute|council)\b")
+
+
+def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
+    """The user countries a technology term belongs to: the nearest named one, or a list."""
+    if not facts.user_mentions:
+        return []
+    text = facts.sentence.text
+    groups: list[list[Mention]] = [[facts.user_mentions[0]]]
+    for m in facts.user_mentions[1:]:
+        gap = text[groups[-1][-1].end - facts.sentence.start:m.start - facts.sentence.start]
+        if re.fullmatch(r"\s*(,|and|or|,\s*and|&|/)\s*(the\s+)?", gap):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+
+    def distance(group: list[Mention]) -> int:
+        return min(abs(g.start - tech.start) for g in group)
+
+    best = min(groups, key=distance)
+    return list(dict.fromkeys(m.value.country for m in best))
+
+
+def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
+                    context_vendors: list[tuple[str, str | None]]) -> list[Draft]:
     """The claims one sentence makes."""
     s = facts.sentence
     norm = normalise(s.text)
     c = cues()
+    if s.text.rstrip().endswith("?"):
+        return []  # a question asserts nothing
     has_support = bool(c["support"].search(norm))
     techs = []
     for m in facts.techs:
         term = m.value
         if not term.strong and not (has_support or facts.vendors or any(t.value.strong for t in facts.techs)):
             continue
+        if _OFFICE_AFTER.match(norm[m.end - s.start:]):
+            continue  # "the Surveillance Camera Commissioner" is an office, not a camera
         techs.append(m)
     if not techs:
         return []
@@ -228,40 +306,36 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None, *,
     if c["private"].search(norm) and not state_actor:
         return []
 
-    explicit = bool(facts.user)
-    countries = list(dict.fromkeys(facts.user)) or ([context_country] if context_country else [])
-    if not countries:
-        return []
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))
     extra_vendors = unknown_vendors(s, facts.vendors)
+    suppliers: list[tuple[str | None, str | None]] = [(v.name, v.country) for v in known_vendors]
+    suppliers += extra_vendors
+    if not suppliers and re.search(r"\bthe (\w+ )?(company|firm|vendor|supplier|manufacturer|contractor|group)\b|\bits (cameras|system|technology|software|products?)\b", norm):
+        suppliers = list(context_vendors)
     origins = list(dict.fromkeys(facts.origin))
 
     drafts: list[Draft] = []
     for tech_mention in techs:
-        rel = tech_mention.start - s.start
-        status, cue = _status_for(norm, rel)
+        rel_start, rel_end = tech_mention.start - s.start, tech_mention.end - s.start
+        status, cue, cued = _status_for(norm, rel_start, rel_end)
+        countries = _countries_near(facts, tech_mention)
+        explicit = bool(countries)
+        if not countries:
+            countries = [context_country] if context_country else []
         for technology in tech_mention.value.technologies:
-            settings = _settings_for(norm, technology)
-            suppliers: list[tuple[str | None, str | None]] = []
-            for v in known_vendors:
-                suppliers.append((v.name, v.country))
-            for name, origin in extra_vendors:
-                suppliers.append((name, origin))
-            if not suppliers:
-                suppliers = [(None, o) for o in origins] or [(None, None)]
+            settings = _settings_for(norm, rel_start, rel_end, technology)
+            pairs = suppliers or [(None, o) for o in origins] or [(None, None)]
             for country in countries:
-                for vendor, origin in suppliers:
+                for vendor, origin in pairs:
                     if origin == "LOCAL":
                         origin = country
-                    if vendor is None and origin == country and country not in facts.origin:
-                        origin = None
                     matched = [tech_mention.text] + ([cue] if cue else [])
                     if vendor:
                         matched.append(vendor)
                     confidence = 0.45 + (0.2 if tech_mention.value.strong else 0.05) \
                         + (0.2 if explicit else 0.05) + (0.1 if vendor else 0.0)
                     drafts.append(Draft(country, technology, vendor, origin, status, settings, s,
-                                        matched, min(confidence, 0.99), explicit))
+                                        matched, min(confidence, 0.99), explicit, cued))
     return drafts
 
 
