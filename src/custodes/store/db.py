@@ -266,7 +266,8 @@ def _connect_postgres(url: str) -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise StoreError(f"{url}: PostgreSQL needs psycopg: pip install 'custodes[postgres]'") from exc
     try:
-        conn = psycopg.connect(url, connect_timeout=10)
+        # autocommit: each `transaction()` is a real transaction, and reads never hold one open
+        conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
         raise StoreError(f"{_redact(url)}: cannot connect to PostgreSQL ({str(exc).strip()})") from exc
     # JSON columns come back as JSON text, as they do from SQLite
