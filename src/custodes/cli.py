@@ -73,6 +73,44 @@ def ingest(
 # -- web commands (serve, demo) are registered below --
 
 
+@app.command()
+def serve(
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help="SQLite file or postgresql:// URL (default: $CUSTODES_DB, else custodes.db)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes."),
+    cache_size: int = typer.Option(512, "--cache-size", min=0, help="Rendered responses kept per process (0: none); dropped when the database changes."),
+) -> None:
+    """Serve the web atlas (map, profiles, search, JSON API), read-only.
+
+    Example: custodes serve --db custodes.db --port 8000
+    """
+    from custodes.web.app import serve as run_server
+    from custodes.web.db import DatabaseError
+
+    try:
+        run_server(db or "custodes.db", host=host, port=port, workers=workers, cache_size=cache_size)
+    except DatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    db: str = typer.Option("demo.db", "--db", help="Database to build from examples/ (SQLite file or postgresql:// URL)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    examples: str = typer.Option(None, "--examples", help="Folder of example documents (default: the bundled examples/)."),
+) -> None:
+    """Ingest the invented examples, print the busiest country's profile, then serve the atlas.
+
+    Example: custodes demo --port 8000
+    """
+    from custodes.web.demo import EXAMPLES_DIR, run_demo
+
+    raise typer.Exit(run_demo(db, examples=examples or EXAMPLES_DIR, host=host, port=port))
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
