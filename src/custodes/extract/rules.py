@@ -159,6 +159,7 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
             return "alleged", m.group().strip(), True  # a hedge covers the whole sentence
     lo, hi = _clause(norm, rel_start, rel_end, STATUS_WINDOW)
     best: tuple[int, int, str, str] | None = None
+    found: list[tuple[int, int, int, str]] = []
     for rank, status in enumerate(_STATUS_PRIORITY + ("deployed",)):
         pattern = c.get(f"status.{status}")
         if pattern is None or status == "alleged":
@@ -166,10 +167,14 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
         for m in pattern.finditer(norm, lo, hi):
             if rel_start <= m.start() < rel_end:
                 continue  # the term's own words ("face scanning gates" is no "scan" cue)
-            distance = rel_start - m.end() if m.end() <= rel_start else m.start() - rel_end
-            key = (max(distance, 0), rank)
-            if best is None or key < best[:2]:
-                best = (key[0], key[1], status, m.group().strip())
+            if status == "deployed" and any(s < m.end() and m.start() < e for s, e, _, _ in found):
+                continue  # "installed" inside "to be installed" is no deployment
+            found.append((m.start(), m.end(), rank, status))
+    for start, end, rank, status in found:
+        distance = rel_start - end if end <= rel_start else start - rel_end
+        key = (max(distance, 0), rank)
+        if best is None or key < best[:2]:
+            best = (key[0], key[1], status, norm[start:end].strip())
     if best is None:
         return "deployed", None, False
     return best[2], best[3], True
@@ -258,7 +263,7 @@ _GENERIC_ORG_WORDS = {
 _DEMONYMS_NEAR = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[\s-](?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|tech|technology|telecom|based|made))")
 
 
-_OFFICE_AFTER = re.compile(r"^\s*(commissioner|act|bill|law|commission|code|directive|regulation|vendor test|conference|expo|summit|week|award|association|institute|council)\b")
+_OFFICE_AFTER = re.compile(r"^(\s+(and|&|of)?\s*[A-Z][\w-]*)*\s+(Commissioner|Act|Bill|Law|Commission|Code|Directive|Regulation|Vendor Test|Conference|Expo|Summit|Week|Award|Association|Institute|Council|Update|Magazine|Journal|Today|News)\b")
 
 
 def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
@@ -295,7 +300,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         term = m.value
         if not term.strong and not (has_support or facts.vendors or any(t.value.strong for t in facts.techs)):
             continue
-        if _OFFICE_AFTER.match(norm[m.end - s.start:]):
+        if _OFFICE_AFTER.match(s.text[m.end - s.start:]):
             continue  # "the Surveillance Camera Commissioner" is an office, not a camera
         techs.append(m)
     if not techs:
