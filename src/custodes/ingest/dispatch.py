@@ -32,13 +32,13 @@ def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
                     fetcher = Fetcher(opts)
                 yield from _guarded(fetcher.read_url(source), source)
             else:
-                yield from read_path(Path(source), opts, fetcher_factory=lambda: fetcher)
+                yield from read_path(Path(source), opts)
     finally:
         if fetcher is not None:
             fetcher.close()
 
 
-def read_path(path: Path, opts: IngestOptions, *, fetcher_factory=None) -> Iterator[Item]:
+def read_path(path: Path, opts: IngestOptions) -> Iterator[Item]:
     """Every document in a file, or in a directory's files (recursively, sorted by path)."""
     source = str(path)
     try:
@@ -54,13 +54,25 @@ def read_path(path: Path, opts: IngestOptions, *, fetcher_factory=None) -> Itera
 
 
 def _read_dir(root: Path, opts: IngestOptions) -> Iterator[Item]:
-    # os.walk with sorted names: the same tree always yields the same order
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = Path(dirpath) / name
+    """Files under root in sorted path order ("a/9.txt" before "b/2.txt" before "z.txt"),
+    so the same tree always yields the same documents in the same order.
+    Hidden files and directories (".git", ".DS_Store") are skipped."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        yield IngestError(str(root), f"cannot list directory: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)  # no symlink loops
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _read_dir(path, opts)
+        else:
             yield from _guarded(read_file(path, opts, explicit=False), str(path))
 
 

@@ -102,6 +102,8 @@ def _guess_legacy(data: bytes) -> str:
         enc = (guess.get("encoding") or "").lower()
         if enc and enc not in ("ascii", "utf-8") and (guess.get("confidence") or 0) >= 0.1:
             name = codecs.lookup(enc).name
+            if name in ("latin-1", "iso8859-1", "iso8859-15"):
+                name = LEGACY_DEFAULT  # as browsers do: latin-1 labels mean cp1252
             data.decode(name)
             return name
     except (ImportError, LookupError, UnicodeDecodeError):
