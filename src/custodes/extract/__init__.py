@@ -69,6 +69,34 @@ def _settle_statuses(drafts) -> None:
             d.status = status
 
 
+def _propagate_vendors(drafts, facts) -> list:
+    """Credit a named supplier with the parts of its project the text describes without its name.
+
+    An article names the company once ("Huawei built Nairobi's safe city") and then describes
+    the system ("1,800 cameras, plate readers"). A claim without a vendor takes the vendor the
+    document credits for that country when the vendor is known to supply that technology."""
+    from custodes.knowledge import vendors as all_vendors
+
+    known = {v.name: v for v in all_vendors()}
+    credited: dict[str, list[str]] = {}
+    for d in drafts:
+        if d.vendor and d.vendor in known:
+            credited.setdefault(d.country, [])
+            if d.vendor not in credited[d.country]:
+                credited[d.country].append(d.vendor)
+    if not credited:
+        return drafts
+    out = []
+    for d in drafts:
+        names = credited.get(d.country, [])
+        fits = [n for n in names if d.technology in known[n].technologies]
+        if d.vendor is None and len(fits) == 1 and d.supplier_country in (None, known[fits[0]].country):
+            d.vendor = fits[0]
+            d.supplier_country = known[fits[0]].country
+        out.append(d)
+    return out
+
+
 def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Claim]:
     if not has_any_term(text) and not (title and has_any_term(title)):
         return []
@@ -107,6 +135,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Clai
         if f.vendors:
             context_vendors = [(m.value.name, m.value.country) for m in f.vendors[:1]]
     _settle_statuses(drafts)
+    drafts = _propagate_vendors(drafts, facts)
 
     claims = []
     for group in merge(drafts):

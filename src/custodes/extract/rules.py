@@ -196,7 +196,7 @@ _ORG_SUFFIX = r"(?:Ltd|Limited|Inc|Corp|Corporation|Co\.|LLC|PLC|GmbH|S\.A\.|SA|
 _CAP = r"[A-Z][\w&'.-]*"
 _ORG_PATTERNS = [
     re.compile(rf"\b(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|conglomerate|consortium|developer|maker)\s+(?:called\s+|named\s+)?({_CAP}(?:\s+(?:{_CAP}|&)){{0,3}})"),
-    re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|and|&|of)){{0,5}}\s+{_ORG_SUFFIX})(?![\w])"),
+    re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|&|of)){{0,5}}\s+{_ORG_SUFFIX})(?![\w])"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+an?\s+(?:[\w-]+\s+){{0,3}}(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer)\b"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}})\s+(?:won|was awarded|has been awarded|secured|bagged|clinched|has won|had won)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:tender|contract|bid|deal)"),
     re.compile(rf"\b(?:supplied|built|installed|provided|developed|made|manufactured|implemented)\s+by\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
@@ -231,6 +231,10 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
                     continue
             if any(s <= m.start(1) < e or s < m.end(1) <= e for s, e in covered):
                 continue
+            if pattern is _ORG_PATTERNS[1] and not _SUPPLY_WORDS.search(text):
+                continue  # a company name alone may be the user ("East Japan Railway Co."), not a supplier
+            if _STATE_BODY_WORDS.search(name):
+                continue
             if all(w.strip(".,&") in _GENERIC_ORG_WORDS or w in ("and", "of", "&") for w in words):
                 continue  # "Information Technologies" names no company
             acronym = re.match(r"\s*\(([A-Z][A-Z0-9&]{1,9})\)", text[m.end(1) + (1 if text[m.end(1):m.end(1)+1] == "." else 0):])
@@ -250,6 +254,8 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     return found
 
 
+_SUPPLY_WORDS = re.compile(r"\b(suppl\w*|provid\w*|buil[dt]\w*|install\w*|develop\w*|made by|manufactur\w*|won|awarded|contract\w*|tender\w*|deal|partner\w*|vendor|sold|sells|bought from|purchased from|loan)\b", re.IGNORECASE)
+_STATE_BODY_WORDS = re.compile(r"\b(Institute|University|Ministry|Department|Agency|Commission|Council|Police|Bureau|Office|Court|Parliament|Government|County|Province|Municipal|Authority|Administration|Public Security|Army|Force|Forces|Guard|Party|Bill|Act|Law|NIST)\b")
 _GENERIC_ORG_WORDS = {
     "Information", "Technologies", "Technology", "Tech", "Artificial", "Intelligence", "Security",
     "Systems", "System", "Digital", "National", "Public", "Communications", "Communication",
