@@ -13,6 +13,8 @@ from custodes.extract.rules import analyse_sentence, main_country, merge, senten
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
 EXTRACTOR_VERSION = "custodes-rules/0.1"
+# languages extract reads; others are detected, reported and left unextracted
+READ_LANGUAGES = {"en", "es", "pt", "fr"}
 
 _ENGLISH = re.compile(r"\b(the|and|of|to|in|is|that|for|with|was|are|has|by|on)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
@@ -35,11 +37,18 @@ def detect_language(text: str) -> str | None:
 def extract_document(doc: Document) -> ExtractResult:
     """Every claim one document makes, with its evidence; non-English text is only reported."""
     language = doc.language or detect_language(doc.text)
-    if language and language != "en":
+    if language and language not in READ_LANGUAGES:
         return ExtractResult(doc.id, False, [], language,
-                             note=f"not extracted: language '{language}' (custodes reads English)")
+                             note=f"not extracted: language '{language}' (custodes reads English, "
+                                  f"and Spanish, Portuguese and French only partly)")
     claims = _extract(doc.text, title=doc.title, doc=doc)
-    return ExtractResult(doc.id, bool(claims), claims, language)
+    note = None
+    if language and language != "en":
+        note = (f"language '{language}': read with the multilingual term list only "
+                "(technology, place and vendor names; status cues are English): expect lower recall")
+        for claim in claims:
+            claim.confidence = round(claim.confidence * 0.7, 3)
+    return ExtractResult(doc.id, bool(claims), claims, language, note=note)
 
 
 def extract(text: str, *, url: str | None = None, title: str | None = None,

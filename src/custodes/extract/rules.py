@@ -272,6 +272,15 @@ _DEMONYMS_NEAR = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[\s-](?:compan
 _OFFICE_AFTER = re.compile(r"^(\s+(and|&|of)?\s*[A-Z][\w-]*)*\s+(Commissioner|Act|Bill|Law|Commission|Code|Directive|Regulation|Vendor Test|Conference|Expo|Summit|Week|Award|Association|Institute|Council|Update|Magazine|Journal|Today|News)\b")
 
 
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """Is a term written in Title Case inside a longer capitalised name (not at sentence start)?"""
+    words = text[start:end].split()
+    if not all(w[:1].isupper() for w in words) or start == 0:
+        return False
+    before = text[:start].rstrip().split()
+    return bool(before) and before[-1][:1].isupper() and before[-1].lower() not in ("the", "a")
+
+
 def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
     """The user countries a technology term belongs to: the nearest named one, or a list."""
     if not facts.user_mentions:
@@ -306,6 +315,8 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         term = m.value
         if not term.strong and not (has_support or facts.vendors or any(t.value.strong for t in facts.techs)):
             continue
+        if not term.strong and _inside_name(s.text, m.start - s.start, m.end - s.start):
+            continue  # "the Presisi Command Center" names a unit; a weak term in a name says little
         if _OFFICE_AFTER.match(s.text[m.end - s.start:]):
             continue  # "the Surveillance Camera Commissioner" is an office, not a camera
         techs.append(m)
