@@ -15,7 +15,9 @@ const ANTARCTICA = "010"; // no surveillance deployments to show; saves a fifth 
 
 const all = feature(topo, topo.objects.countries).features;
 const shown = { type: "FeatureCollection", features: all.filter((f) => f.id !== ANTARCTICA) };
-const projection = geoEqualEarth().fitExtent([[4, 4], [WIDTH - 4, HEIGHT - 4]], shown);
+// Centred on 11°E so the antimeridian cut runs through open Pacific water
+// (Fiji and Chukotka stay whole); sized to the land actually shown.
+const projection = geoEqualEarth().rotate([-11, 0]).fitExtent([[4, 4], [WIDTH - 4, HEIGHT - 4]], shown);
 const path = geoPath(projection).digits(1);
 
 const countries = shown.features.map((f) => ({
@@ -25,7 +27,7 @@ const countries = shown.features.map((f) => ({
 }));
 process.stdout.write(JSON.stringify({
   source: "Natural Earth 1:110m via npm world-atlas@2.0.2 (public domain)",
-  projection: { name: "EqualEarth", scale: projection.scale(), translate: projection.translate() },
+  projection: { name: "EqualEarth", rotate: projection.rotate(), scale: projection.scale(), translate: projection.translate() },
   width: WIDTH,
   height: HEIGHT,
   countries,

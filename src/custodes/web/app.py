@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -259,6 +259,7 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
         Route("/new.atom", page("new.atom", ("country", "technology", "vendor", "status", "limit"),
                                 lambda db, a: V.new_view(db, a, limit(a)), fmt="atom", formats=("atom",))),
         Route("/openapi.json", lambda request: Response(_json(spec), media_type="application/json")),
+        Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", status_code=301)),
         Mount("/static", StaticFiles(packages=[("custodes.web", "static")]), name="static"),
     ]
 

@@ -25,8 +25,10 @@ A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796
 M = math.sqrt(3) / 2
 
 
-def equal_earth(lat: float, lon: float, scale: float, tx: float, ty: float) -> tuple[float, float]:
-    """The Equal Earth projection, with d3-geo's scale and translate."""
+def equal_earth(lat: float, lon: float, scale: float, tx: float, ty: float,
+                rotate_deg: float = 0.0) -> tuple[float, float]:
+    """The Equal Earth projection, with d3-geo's rotation (longitude only), scale and translate."""
+    lon = (lon + rotate_deg + 180.0) % 360.0 - 180.0
     lam, phi = math.radians(lon), math.radians(lat)
     l = math.asin(M * math.sin(phi))
     l2 = l * l
@@ -66,12 +68,13 @@ def build(projected: dict) -> dict:
         entry["d"] += feature["d"]
     scale = projected["projection"]["scale"]
     tx, ty = projected["projection"]["translate"]
+    rotate_deg = (projected["projection"].get("rotate") or [0])[0]
     points = []
     codes = [c.alpha_2 for c in pycountry.countries] + list(EXTRA_POINTS)
     for iso2 in sorted(set(codes) - set(shapes)):
         latlng = _latlng(iso2)
         if latlng:
-            x, y = equal_earth(latlng[0], latlng[1], scale, tx, ty)
+            x, y = equal_earth(latlng[0], latlng[1], scale, tx, ty, rotate_deg)
             if 0 <= x <= projected["width"] and 0 <= y <= projected["height"]:
                 points.append({"iso2": iso2, "x": x, "y": y})
     return {

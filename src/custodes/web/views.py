@@ -206,7 +206,7 @@ def filter_options(db: ReadOnlyDB) -> dict[str, Any]:
         return {
             "technologies": [{"id": t, "label": technology_label(t)} for t in TECHNOLOGIES],
             "statuses": [{"id": s, "label": status_label(s)} for s in STATUSES],
-            "vendors": [{"slug": v["slug"], "name": v["name"]} for v in vendor_directory(db).values()],
+            "vendors": [{"slug": v["slug"], "name": v["name"]} for v in vendor_directory(db).values() if v["deployments"]],
             "supplier_countries": sorted(({"iso2": s, "name": country_name(s)} for s in suppliers),
                                          key=lambda c: c["name"]),
             "years": {"min": lo, "max": hi},
