@@ -34,6 +34,8 @@ class BoundedGzip(io.RawIOBase):
         self._pending = b""  # compressed input not yet fed
         self._buf = b""
         self._done = False
+        self._consumed = 0  # compressed bytes the decompressor has used
+        self._failure: ReadError | None = None  # raised once the bytes before it are handed out
 
     def readable(self) -> bool:
         return True
@@ -53,6 +55,9 @@ class BoundedGzip(io.RawIOBase):
 
     def readinto(self, b) -> int:
         while not self._buf and not self._done:
+            if self._failure is not None:
+                self._done = True
+                raise self._failure
             self._buf = self._decompress_some()
         n = min(len(b), len(self._buf))
         b[:n] = self._buf[:n]
@@ -82,19 +87,22 @@ class BoundedGzip(io.RawIOBase):
         except zlib.error as exc:
             self._done = True
             raise ReadError(f"corrupt gzip: {exc}", f"decompressed byte {self.out_bytes}") from None
+        self._consumed += len(data) - len(d.unconsumed_tail)
         if d.eof:
             self._pending = d.unused_data
+            self._consumed -= len(d.unused_data)
             self._d = None
+        cap = self.opts.max_source_bytes
+        if cap is not None and self.out_bytes + len(out) > cap:
+            out = out[: max(0, cap - self.out_bytes)]
+            self._failure = ReadError(f"decompressed size passed max_source_bytes ({cap} bytes)")
         self.out_bytes += len(out)
         self._check()
         return out
 
     def _check(self) -> None:
-        cap = self.opts.max_source_bytes
-        if cap is not None and self.out_bytes > cap:
-            raise ReadError(f"decompressed size passed max_source_bytes ({cap} bytes)")
         if self.out_bytes > self.opts.max_doc_bytes:
-            consumed = max(1, self.raw.tell() - self.start)
+            consumed = max(1, self._consumed)
             ratio = self.out_bytes / consumed
             if ratio > self.opts.max_gzip_ratio:
                 raise ReadError(f"gzip bomb: {self.out_bytes} bytes decompressed from {consumed} "
