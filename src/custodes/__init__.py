@@ -1,5 +1,7 @@
 """custodes: a sourced, living database of state surveillance technology deployments."""
 from custodes.model import Claim, Document, Evidence, ExtractResult
+# the extract stage is a subpackage; the public function below takes its name on the package
+from custodes.extract import extract as _extract, extract_document
 
 __version__ = "0.1.0"
 
@@ -11,8 +13,6 @@ def extract(text: str, *, url: str | None = None, title: str | None = None,
     >>> [c.technology for c in extract("Police in Nairobi installed 1,800 CCTV cameras.")]
     ['video_surveillance']
     """
-    from custodes.extract import extract as _extract
-
     return _extract(text, url=url, title=title, published=published)
 
 

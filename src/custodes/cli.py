@@ -23,6 +23,7 @@ def extract(
     input: str = typer.Argument(..., help="JSONL file of {id, text[, url, title, published]}, or - for standard input."),
     output: str = typer.Option("-", "--output", "-o", help="Where to write JSONL results; - for standard output."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad input line instead of reporting it and going on."),
+    max_doc_bytes: int = typer.Option(10_000_000, "--max-doc-bytes", help="Longest input line accepted, in bytes; longer ones are reported and skipped."),
 ) -> None:
     """Extract surveillance deployment claims from a JSONL file, statelessly.
 
@@ -30,7 +31,7 @@ def extract(
     """
     from custodes.extract.batch import run_extract_jsonl
 
-    failed = run_extract_jsonl(input, output, strict=strict, stderr=sys.stderr)
+    failed = run_extract_jsonl(input, output, strict=strict, max_doc_bytes=max_doc_bytes, stderr=sys.stderr)
     raise typer.Exit(1 if failed else 0)
 
 

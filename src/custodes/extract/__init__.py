@@ -134,11 +134,14 @@ def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Clai
     drafts = []
     last_user: tuple[int, str] | None = None
     context_vendors: list[tuple[str, str | None]] = []
+    claimed: set[str] = set()
     for f in facts:
         context = main
         if last_user and last_user[0] == f.sentence.paragraph:
             context = last_user[1]
-        drafts.extend(sentence_drafts(f, context, context_vendors))
+        new = sentence_drafts(f, context, context_vendors, claimed)
+        claimed.update(d.technology for d in new)
+        drafts.extend(new)
         if f.user and f.techs:
             last_user = (f.sentence.paragraph, f.user[-1])
         if f.vendors:

@@ -44,15 +44,22 @@ def matchers() -> _Matchers:
     for term in technology_terms():
         put(lower_keys, term.text, ("tech", term))
     for vendor in vendors():
-        names = [vendor.name, *vendor.aliases, *vendor.products]
         exact_name = "=" + vendor.name in vendor.aliases
-        for name in names:
+        # a product name also names its technology ("Pegasus" is spyware)
+        product_term = (Term(vendor.name, vendor.technologies[:1], True)
+                        if vendor.technologies else None)
+        for name in [vendor.name, *vendor.aliases, *vendor.products]:
             if name == vendor.name and exact_name:
                 continue
-            if name.startswith("="):
-                put(cased_keys, straighten(name[1:]), ("vendor", vendor))
-            else:
-                put(lower_keys, normalise(name), ("vendor", vendor))
+            is_product = name in vendor.products
+            payloads = [("vendor", vendor)]
+            if is_product and product_term:
+                payloads.append(("tech", product_term))
+            for payload in payloads:
+                if name.startswith("="):
+                    put(cased_keys, straighten(name[1:]), payload)
+                else:
+                    put(lower_keys, normalise(name), payload)
     for name, place in gazetteer().places.items():
         put(cased_keys, straighten(name), ("place", place))
     for key, payloads in lower_keys.items():
@@ -112,6 +119,8 @@ def find_mentions(text: str) -> list[Mention]:
         for kind, value in payloads:
             if kind == "vendor":
                 vendor_hits.append((start, end, kind, value))
+            elif kind == "tech":
+                tech_hits.append((start, end, kind, value))
             else:
                 out.append(Mention(start, end, kind, value, text[start:end]))
     for start, end, kind, value in tech_hits + vendor_hits:
@@ -122,9 +131,13 @@ def find_mentions(text: str) -> list[Mention]:
 
 def has_any_term(text: str) -> bool:
     """A quick test: does the text hold any technology term at all?"""
-    lowered = normalise(text)
-    for _ in _scan(matchers().lower, lowered, plural_ok=True):
-        return True
+    m = matchers()
+    for _, _, payloads in _scan(m.lower, normalise(text), plural_ok=True):
+        if any(kind == "tech" for kind, _ in payloads):
+            return True
+    for _, _, payloads in _scan(m.cased, straighten(text), plural_ok=False):
+        if any(kind == "tech" for kind, _ in payloads):
+            return True
     return False
 
 

@@ -302,7 +302,8 @@ def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
 
 
 def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
-                    context_vendors: list[tuple[str, str | None]]) -> list[Draft]:
+                    context_vendors: list[tuple[str, str | None]],
+                    claimed: set[str] = frozenset()) -> list[Draft]:
     """The claims one sentence makes."""
     s = facts.sentence
     norm = normalise(s.text)
@@ -313,7 +314,11 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
     techs = []
     for m in facts.techs:
         term = m.value
-        if not term.strong and not (has_support or facts.vendors or any(t.value.strong for t in facts.techs)):
+        # a weak term ("the cameras") counts beside a state actor, a vendor, an origin, a strong
+        # term, or when it takes up a technology the text has already claimed
+        if not term.strong and not (has_support or facts.vendors or facts.origin
+                                    or any(t.value.strong for t in facts.techs)
+                                    or set(term.technologies) & claimed):
             continue
         if not term.strong and _inside_name(s.text, m.start - s.start, m.end - s.start):
             continue  # "the Presisi Command Center" names a unit; a weak term in a name says little

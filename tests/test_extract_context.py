@@ -1,0 +1,73 @@
+"""The user country comes from the sentence, a city or agency, or the context."""
+from custodes import extract
+
+
+def found(text):
+    return {(c.country, c.technology, c.vendor, c.supplier_country) for c in extract(text)}
+
+
+def test_country_carried_from_the_previous_sentence():
+    text = ("North Korea is putting surveillance cameras in schools and factories. "
+            "The cameras are mostly sourced from Chinese vendors.")
+    claims = extract(text)
+    assert {c.country for c in claims} == {"KP"}
+    assert any(c.supplier_country == "CN" for c in claims)
+
+
+def test_city_implies_its_country():
+    assert {c.country for c in extract("Police in Hebron placed CCTV cameras on rooftops.")} == {"PS"}
+    assert {c.country for c in extract("Belgrade police switched on 1,000 CCTV cameras.")} == {"RS"}
+
+
+def test_agency_implies_its_country():
+    claims = extract("The Met deployed live facial recognition cameras in Croydon on Saturday.")
+    assert {c.country for c in claims} == {"GB"}
+
+
+def test_supplier_origin_is_kept_apart_from_the_user():
+    claims = extract("Uganda's police installed Chinese-made CCTV cameras in Kampala.")
+    assert {(c.country, c.supplier_country) for c in claims} == {("UG", "CN")}
+
+
+def test_imported_from_gives_origin():
+    claims = extract("Ecuador's police use drones imported from Israel to watch the coast.")
+    assert ("EC", "IL") in {(c.country, c.supplier_country) for c in claims}
+
+
+def test_named_vendor_brings_its_home_country():
+    claims = extract("Huawei installed 1,800 CCTV cameras for the police in Nairobi.")
+    assert ("KE", "video_surveillance", "Huawei", "CN") in found(
+        "Huawei installed 1,800 CCTV cameras for the police in Nairobi.")
+    assert claims
+
+
+def test_spyware_product_implies_its_maker():
+    claims = extract("Mexico's army used Pegasus against a human rights lawyer in 2020.")
+    assert ("MX", "device_surveillance", "NSO Group", "IL") in found(
+        "Mexico's army used Pegasus against a human rights lawyer in 2020.")
+    assert claims
+
+
+def test_local_integrator_counts_as_vendor():
+    text = ("Zambia's police signed a contract for 500 CCTV cameras. "
+            "Kalumba Systems, a local company, won the tender to install the CCTV cameras in Lusaka.")
+    vendors = {(c.vendor, c.supplier_country) for c in extract(text) if c.vendor}
+    assert ("Kalumba Systems", "ZM") in vendors
+
+
+def test_exporter_is_not_a_user():
+    assert extract("China exports CCTV cameras and facial recognition to dozens of countries.") == []
+
+
+def test_several_user_countries_in_a_list():
+    claims = extract("Airports in Australia, New Zealand and Portugal already use facial recognition gates.")
+    assert {"AU", "NZ", "PT"} <= {c.country for c in claims}
+
+
+def test_one_claim_per_key_with_merged_settings():
+    text = ("Police in Quito installed CCTV cameras in schools. "
+            "Police in Quito also installed CCTV cameras in hospitals.")
+    claims = [c for c in extract(text) if c.technology == "video_surveillance"]
+    assert len(claims) == 1
+    assert {"schools", "hospitals"} <= set(claims[0].settings)
+    assert len(claims[0].evidence) == 2

@@ -1,0 +1,41 @@
+"""Fears, hypotheticals, negations, comparisons, private use and page furniture give no claim."""
+import pytest
+
+from custodes import extract
+
+
+@pytest.mark.parametrize("text", [
+    "Critics fear the cameras could be used to track protesters in Lagos one day.",
+    "Imagine what a surveillance state with facial recognition might look like in Canada.",
+    "Norway's police do not use facial recognition, a spokesperson said.",
+    "Unlocking your phone with your face is fast on the new Galaxy, our review in Seoul found.",
+    "Could Peru deploy facial recognition at the World Cup?",
+    "China exports surveillance technology to countries around the world.",
+    "Health officials in Kenya stepped up disease surveillance after the outbreak.",
+])
+def test_no_claim(text):
+    assert extract(text) == []
+
+
+def test_comparison_country_gets_no_claim():
+    claims = extract("Vietnam's police installed CCTV cameras in Hanoi, though not as pervasive as in China.")
+    assert "CN" not in {c.country for c in claims}
+    assert "VN" in {c.country for c in claims}
+
+
+def test_related_headlines_are_not_the_article():
+    text = ("Police in Accra open a new traffic control room\n"
+            "The room opened on Monday to coordinate traffic officers.\n"
+            "Related\n"
+            "Kenya installs facial recognition cameras at the airport\n"
+            "Nigeria plans licence plate readers in Lagos\n")
+    assert extract(text) == []
+
+
+def test_cookie_and_menu_lines_are_dropped():
+    text = ("Home\nNews\nWorld\nSport\n"
+            "We use cookies to improve your experience. Accept all cookies.\n"
+            "Police in Tbilisi installed CCTV cameras in the old town.\n")
+    claims = extract(text)
+    assert {c.country for c in claims} == {"GE"}
+    assert all("cookies" not in e.sentence for c in claims for e in c.evidence)
