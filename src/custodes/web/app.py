@@ -182,7 +182,7 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
             err["parameter"] = parameter
         if fmt == "html":
             body = env.get_template("error.html").render(
-                title=f"Error {status}", error=err, demo=False, request_path=request.url.path)
+                title=f"Error {status}", error=err, demo=V.is_demo(database), request_path=request.url.path)
             return Response(body, status_code=status, media_type=MEDIA_TYPES["html"])
         return Response(_json({"error": err}), status_code=status, media_type="application/json")
 

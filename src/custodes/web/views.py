@@ -518,8 +518,14 @@ def document_view(db: ReadOnlyDB, document_id: str) -> dict[str, Any]:
         "FROM claims c LEFT JOIN evidence e ON e.claim_id = c.id WHERE c.document_id = ? "
         "ORDER BY e.start, c.id", (document_id,))
     text = r["text"] or ""
+    # Only spans whose offsets really hold their sentence are marked; evidence taken
+    # from the title (offsets into the title, not the text) marks the title.
     spans = sorted({(c["start"], c["end"], c["evidence_id"]) for c in claims
-                    if c["start"] is not None and c["end"] is not None and 0 <= c["start"] < c["end"] <= len(text)})
+                    if c["start"] is not None and c["end"] is not None and 0 <= c["start"] < c["end"] <= len(text)
+                    and text[c["start"]:c["end"]] == c["sentence"]})
+    in_text = {span[2] for span in spans}
+    title_evidence_id = next((c["evidence_id"] for c in claims if c["evidence_id"] and c["evidence_id"] not in in_text
+                              and r["title"] and c["sentence"] == r["title"]), None)
     parts: list[dict[str, Any]] = []
     pos = 0
     for start, end, evidence_id in spans:
@@ -544,6 +550,7 @@ def document_view(db: ReadOnlyDB, document_id: str) -> dict[str, Any]:
                              "language", "cluster_id", "ingested_at", "extractor_version")}
     doc["link"] = safe_link(r["url"])
     return _page(db, title=r["title"] or f"Document {document_id}", document=doc, text_parts=parts,
+                 title_evidence_id=title_evidence_id,
                  copies=copies, claims=claim_rows, tables={"claims": claim_rows})
 
 
