@@ -238,7 +238,7 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
             if all(w.strip(".,&") in _GENERIC_ORG_WORDS or w in ("and", "of", "&") for w in words):
                 continue  # "Information Technologies" names no company
             acronym = re.match(r"\s*\(([A-Z][A-Z0-9&]{1,9})\)", text[m.end(1) + (1 if text[m.end(1):m.end(1)+1] == "." else 0):])
-            if acronym:
+            if acronym and acronym.group(1) not in gaz.places:
                 name = acronym.group(1)  # news goes on with the short form it defines
             if any(name == f[0] for f in found):
                 continue
