@@ -84,8 +84,8 @@ class Fetcher:
             yield IngestError(url, exc.reason, exc.location)
             return
         with fetched.body:
-            fmt = self._format(fetched)
             try:
+                fmt = self._format(fetched)
                 if fmt == "html":
                     from custodes.ingest.html import read_html
 
@@ -104,7 +104,10 @@ class Fetcher:
         except ReadError as exc:
             return IngestError(url, exc.reason, exc.location)
         with fetched.body:
-            fmt = self._format(fetched)
+            try:
+                fmt = self._format(fetched)
+            except ReadError as exc:
+                return IngestError(url, exc.reason, exc.location)
             if fmt not in SINGLE_DOCUMENT_FORMATS:
                 return IngestError(url, f"not a page: {fetched.content_type or fmt}")
             try:
@@ -196,6 +199,9 @@ class Fetcher:
         head = fetched.body.read(HEAD_BYTES)
         fetched.body.seek(0)
         sniffed = choose_format(urlsplit(fetched.url).path, head)
+        if sniffed == "binary" and by_type in ("html", "feed", "text", "json", "jsonl"):
+            what = {"html": "HTML", "feed": "a feed", "text": "text"}.get(by_type, "JSON")
+            raise ReadError(f"not {what}: binary content")
         if by_type is None or sniffed in ("pdf", "gzip", "warc", "binary"):
             return sniffed
         if by_type == "feed" and sniffed == "html":
