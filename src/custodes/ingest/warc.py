@@ -70,6 +70,8 @@ def read_warc(stream: BinaryIO, source: str, opts: IngestOptions, **_ignored) ->
 
 
 def _record_document(record, source: str, opts: IngestOptions, location: str, html_to_document) -> Document | None:
+    if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
+        raise _Truncated("truncated or corrupt WARC: incomplete record header")
     if record.rec_type != "response":
         return None
     target = record.rec_headers.get_header("WARC-Target-URI")
