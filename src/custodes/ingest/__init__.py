@@ -65,9 +65,15 @@ def iter_documents(
 
 def read_path(path: str | Path, **opts) -> Iterator[Document | IngestError]:
     """Every Document in one file or directory (recursively, in sorted order)."""
+    from custodes.ingest.dispatch import LazyFetcher
     from custodes.ingest.dispatch import read_path as _read_path
 
-    yield from _read_path(Path(path), IngestOptions.from_kwargs(opts))
+    options = IngestOptions.from_kwargs(opts)
+    fetcher = LazyFetcher(options)  # for feeds whose linked pages are fetched
+    try:
+        yield from _read_path(Path(path), options, fetcher=fetcher)
+    finally:
+        fetcher.close()
 
 
 def read_url(url: str, **opts) -> Iterator[Document | IngestError]:

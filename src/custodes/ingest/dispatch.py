@@ -13,9 +13,35 @@ from custodes.model import Document, IngestError
 Item = Document | IngestError
 
 
+class LazyFetcher:
+    """One Fetcher (HTTP client and robots.txt cache) for a whole batch, made on first use."""
+
+    def __init__(self, opts: IngestOptions):
+        self.opts = opts
+        self._fetcher = None
+
+    def get(self):
+        if self._fetcher is None:
+            from custodes.ingest.fetch import Fetcher
+
+            self._fetcher = Fetcher(self.opts)
+        return self._fetcher
+
+    def read_url(self, url: str):
+        return self.get().read_url(url)
+
+    def fetch_document(self, url: str):
+        return self.get().fetch_document(url)
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+
+
 def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
-    """Every document of every source, in the order given; one Fetcher shared by all URLs."""
-    fetcher = None
+    """Every document of every source, in the order given; one HTTP client for the batch."""
+    fetcher = LazyFetcher(opts)
     try:
         for source in sources:
             source = str(source)
@@ -26,34 +52,29 @@ def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
 
                 yield from _guarded(read_jsonl(sys.stdin.buffer, "-", opts), "-")
             elif source.lower().startswith(("http://", "https://")):
-                if fetcher is None:
-                    from custodes.ingest.fetch import Fetcher
-
-                    fetcher = Fetcher(opts)
                 yield from _guarded(fetcher.read_url(source), source)
             else:
-                yield from read_path(Path(source), opts)
+                yield from read_path(Path(source), opts, fetcher=fetcher)
     finally:
-        if fetcher is not None:
-            fetcher.close()
+        fetcher.close()
 
 
-def read_path(path: Path, opts: IngestOptions) -> Iterator[Item]:
+def read_path(path: Path, opts: IngestOptions, *, fetcher=None) -> Iterator[Item]:
     """Every document in a file, or in a directory's files (recursively, sorted by path)."""
     source = str(path)
     try:
         if path.is_dir():
-            yield from _read_dir(path, opts)
+            yield from _read_dir(path, opts, fetcher)
             return
         if not path.exists():
             yield IngestError(source, "no such file or directory")
             return
-        yield from _guarded(read_file(path, opts, explicit=True), source)
+        yield from _guarded(read_file(path, opts, explicit=True, fetcher=fetcher), source)
     except OSError as exc:
         yield IngestError(source, f"cannot read: {exc.strerror or exc}")
 
 
-def _read_dir(root: Path, opts: IngestOptions) -> Iterator[Item]:
+def _read_dir(root: Path, opts: IngestOptions, fetcher=None) -> Iterator[Item]:
     """Files under root in sorted path order ("a/9.txt" before "b/2.txt" before "z.txt"),
     so the same tree always yields the same documents in the same order.
     Hidden files and directories (".git", ".DS_Store") are skipped."""
@@ -71,12 +92,12 @@ def _read_dir(root: Path, opts: IngestOptions) -> Iterator[Item]:
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _read_dir(path, opts)
+            yield from _read_dir(path, opts, fetcher)
         else:
-            yield from _guarded(read_file(path, opts, explicit=False), str(path))
+            yield from _guarded(read_file(path, opts, explicit=False, fetcher=fetcher), str(path))
 
 
-def read_file(path: Path, opts: IngestOptions, *, explicit: bool = True) -> Iterator[Item]:
+def read_file(path: Path, opts: IngestOptions, *, explicit: bool = True, fetcher=None) -> Iterator[Item]:
     """Every document in one file. In a directory walk (explicit=False), files that
     are neither a known extension nor a recognisable format are skipped quietly."""
     source = str(path)
@@ -90,12 +111,12 @@ def read_file(path: Path, opts: IngestOptions, *, explicit: bool = True) -> Iter
         fmt = choose_format(path.name, head)
         if not explicit and format_from_name(path.name) is None and sniff_content(head) in (None, "binary"):
             return  # not a document format: images, scripts, notes without an extension
-        yield from read_stream(f, source, opts, name=path.name, fmt=fmt, size=size)
+        yield from read_stream(f, source, opts, name=path.name, fmt=fmt, size=size, fetcher=fetcher)
 
 
 def read_stream(stream: BinaryIO, source: str, opts: IngestOptions, *, name: str,
                 fmt: str | None = None, url: str | None = None, size: int | None = None,
-                fetcher=None, content_type: str | None = None) -> Iterator[Item]:
+                fetcher=None) -> Iterator[Item]:
     """Every document in a binary stream of a known (or sniffed) format.
 
     The stream must be seekable; `name` (a file name or URL path) helps choose the reader.
