@@ -14,6 +14,8 @@ from custodes.model import Document
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # date extraction from the page's own metadata and URL, not guesses from running text
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# a main text shorter than this is checked against a recall-oriented second reading
+SHORT_TEXT_CHARS = 300
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -64,19 +66,21 @@ def html_to_document(data: bytes | str, source: str, *, url: str | None = None,
     head_title = _head_title(tree)
     import trafilatura
 
+    # fast + favor_precision: about 3x quicker than the defaults on news pages, and
+    # deterministic; a page where it finds little is read again with the defaults
     extracted = trafilatura.bare_extraction(
         tree, url=url or canonical, with_metadata=True, include_comments=False,
-        include_tables=True, date_extraction_params=DATE_PARAMS,
+        include_tables=True, fast=True, favor_precision=True, date_extraction_params=DATE_PARAMS,
     )
     body = extracted.text if extracted is not None else None
-    if not body or not body.strip():
-        tree = lxml_html.document_fromstring(text)
-        extracted_recall = trafilatura.bare_extraction(
-            tree, url=url or canonical, with_metadata=True, include_comments=False,
-            favor_recall=True, date_extraction_params=DATE_PARAMS,
+    if not body or len(body) < SHORT_TEXT_CHARS:
+        again = trafilatura.bare_extraction(
+            lxml_html.document_fromstring(text), url=url or canonical, with_metadata=True,
+            include_comments=False, favor_recall=True, date_extraction_params=DATE_PARAMS,
         )
-        body = extracted_recall.text if extracted_recall is not None else None
-        extracted = extracted_recall or extracted
+        if again is not None and again.text and len(again.text) > len(body or ""):
+            body = again.text
+            extracted = again if extracted is None else extracted
         if not body or not body.strip():
             body = _plain_text(lxml_html.document_fromstring(text))
     if not body or not body.strip():

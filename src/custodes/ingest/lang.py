@@ -5,8 +5,9 @@ import re
 
 # a classification needs some letters to mean anything
 MIN_LETTERS = 20
-# the head of a long text is enough to tell its language, and keeps detection fast
-SAMPLE_CHARS = 4000
+# the head of a long text is enough to tell its language; py3langid's time grows
+# with the sample (about 0.3 ms at 1,000 characters, 2 ms at 4,000)
+SAMPLE_CHARS = 1000
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
