@@ -641,12 +641,7 @@ def vendor_profile(db: Any, name: str, *, evidence_limit: int = EVIDENCE_LIMIT) 
         row, spellings = _vendor_names(reader, name)
         deployments = list(iter_deployments(reader, vendor=name))
         if row is None and not deployments:
-            known = sorted({v["name"] for v in _vendor_rows(reader) if v.get("name")} | {
-                r["vendor"] for r in reader.all(
-                    "SELECT DISTINCT vendor FROM deployments WHERE vendor IS NOT NULL")})
-            shown = ", ".join(known[:60]) + (" ..." if len(known) > 60 else "")
-            raise NotFoundError(f"vendor: no vendor named {name!r} in the database; "
-                                f"known vendors: {shown or 'none yet'}")
+            raise NotFoundError(_unknown_vendor_message(reader, name))
         placeholders = ", ".join("?" * len(spellings))
         timeline = _timeline(reader, f"lower(vendor) IN ({placeholders})", sorted(spellings))
         evidence = strongest_evidence(reader, [f"lower(cl.vendor) IN ({placeholders})"],
@@ -691,6 +686,24 @@ def vendor_profile(db: Any, name: str, *, evidence_limit: int = EVIDENCE_LIMIT) 
         "timeline": timeline,
         "evidence": evidence,
     }
+
+
+def _unknown_vendor_message(reader: Reader, name: str) -> str:
+    import difflib
+
+    supplying = sorted({r["vendor"] for r in reader.all(
+        "SELECT DISTINCT vendor FROM deployments WHERE vendor IS NOT NULL AND vendor <> ''")})
+    spellings = {s: v["name"] for v in _vendor_rows(reader)
+                 for s in [v["name"], *v["aliases"]] if s}
+    spellings.update({v: v for v in supplying})
+    close = difflib.get_close_matches(name.casefold(), [s.casefold() for s in spellings], n=5, cutoff=0.6)
+    by_folded = {s.casefold(): v for s, v in spellings.items()}
+    hints = sorted({by_folded[c] for c in close})
+    message = f"vendor: no vendor named {name!r} in the database"
+    if hints:
+        message += f"; did you mean: {', '.join(hints)}?"
+    shown = ", ".join(supplying[:40]) + (" ..." if len(supplying) > 40 else "")
+    return message + f" (vendors with deployments: {shown or 'none yet'})"
 
 
 def technology_profile(db: Any, technology: str, *, evidence_limit: int = EVIDENCE_LIMIT) -> dict:
