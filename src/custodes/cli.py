@@ -71,6 +71,149 @@ def ingest(
         print(summary.describe())
     raise typer.Exit(0 if summary.ok else 1)
 
+# -- questions and exports (custodes.query, custodes.export) ---------------------------
+
+
+def _choice(value: str, choices: tuple[str, ...], flag: str) -> str:
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r}; choose one of: {', '.join(choices)}", param_hint=flag)
+    return value
+
+
+def _fail(exc: Exception) -> None:
+    """Bad input (an unknown country, a missing database) as one line, exit status 2."""
+    print(f"error: {exc}", file=sys.stderr, flush=True)
+    raise typer.Exit(2)
+
+
+_COUNTRY_HELP = "Country using it: ISO code (KP) or name (North Korea)."
+_SUPPLIER_HELP = "Country the supplier comes from: ISO code or name."
+
+
+@app.command()
+def query(
+    country: str = typer.Option(None, "--country", help=_COUNTRY_HELP),
+    technology: str = typer.Option(None, "--technology", help="Taxonomy technology ID, e.g. facial_recognition."),
+    vendor: str = typer.Option(None, "--vendor", help="Vendor name or alias, any case."),
+    supplier_country: str = typer.Option(None, "--supplier-country", help=_SUPPLIER_HELP),
+    status: str = typer.Option(None, "--status", help="deployed, planned, trial, development, halted or alleged."),
+    since: str = typer.Option(None, "--since", help="Keep deployments with a claim published on or after YYYY[-MM[-DD]]."),
+    until: str = typer.Option(None, "--until", help="... and on or before YYYY[-MM[-DD]]."),
+    min_sources: int = typer.Option(None, "--min-sources", min=0, help="Least number of independent story clusters."),
+    limit: int = typer.Option(None, "--limit", min=1, help="At most this many deployments."),
+    format: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
+) -> None:
+    """Deployments matching the filters, most independently sourced first.
+
+    Example: custodes query --country "North Korea" --supplier-country China --since 2024 --format json
+    """
+    from custodes.query import query as run_query
+
+    _choice(format, ("table", "json", "csv"), "--format")
+    try:
+        rows = run_query(db, country=country, technology=technology, vendor=vendor,
+                         supplier_country=supplier_country, status=status, since=since,
+                         until=until, min_sources=min_sources, limit=limit)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    if format == "json":
+        from custodes.render import dump_json
+
+        dump_json(rows)
+    elif format == "csv":
+        from custodes.export import csv as csv_export
+
+        csv_export.write(rows, sys.stdout)
+    else:
+        from custodes.render import console, print_deployments
+
+        print_deployments(rows, console())
+
+
+@app.command()
+def profile(
+    country: str = typer.Argument(..., help="ISO code (KP) or name (North Korea)."),
+    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
+) -> None:
+    """One country: technologies by status, suppliers, settings, timeline, strongest evidence.
+
+    Example: custodes profile "North Korea" --format json
+    """
+    from custodes.query import country_profile
+
+    _choice(format, ("text", "json"), "--format")
+    try:
+        result = country_profile(db, country)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    from custodes.render import console, dump_json, print_country_profile
+
+    dump_json(result) if format == "json" else print_country_profile(result, console())
+
+
+@app.command()
+def vendor(
+    name: str = typer.Argument(..., help="Vendor name or alias, any case (hikvision, Hangzhou Hikvision)."),
+    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
+) -> None:
+    """One vendor: countries supplied (technologies, statuses), technologies, evidence.
+
+    Example: custodes vendor Hikvision --format json
+    """
+    from custodes.query import vendor_profile
+
+    _choice(format, ("text", "json"), "--format")
+    try:
+        result = vendor_profile(db, name)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    from custodes.render import console, dump_json, print_vendor_profile
+
+    dump_json(result) if format == "json" else print_vendor_profile(result, console())
+
+
+@app.command()
+def export(
+    format: str = typer.Option(..., "--format", "-f", help="csv, jsonl, geojson (QGIS) or ftm (FollowTheMoney, for Aleph)."),
+    output: str = typer.Option("-", "--output", "-o", help="File to write; - for standard output."),
+    what: str = typer.Option("deployments", "--what", help="deployments, or claims (csv and jsonl: one row per claim with its evidence)."),
+    country: str = typer.Option(None, "--country", help=_COUNTRY_HELP),
+    technology: str = typer.Option(None, "--technology", help="Taxonomy technology ID."),
+    vendor: str = typer.Option(None, "--vendor", help="Vendor name or alias."),
+    supplier_country: str = typer.Option(None, "--supplier-country", help=_SUPPLIER_HELP),
+    status: str = typer.Option(None, "--status", help="Status ID."),
+    since: str = typer.Option(None, "--since", help="YYYY[-MM[-DD]]"),
+    until: str = typer.Option(None, "--until", help="YYYY[-MM[-DD]]"),
+    min_sources: int = typer.Option(None, "--min-sources", min=0, help="Least number of independent story clusters."),
+    limit: int = typer.Option(None, "--limit", min=1, help="At most this many rows."),
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
+) -> None:
+    """Write deployments (or claims) as CSV, JSONL, GeoJSON or FollowTheMoney entities.
+
+    Takes the same filters as `custodes query`.
+
+    Example: custodes export --format geojson -o deployments.geojson --supplier-country CN
+    """
+    from custodes.export import FORMATS, export as run_export
+
+    _choice(format, FORMATS, "--format")
+    try:
+        counts = run_export(db, format=format, output=output, what=what, country=country,
+                            technology=technology, vendor=vendor, supplier_country=supplier_country,
+                            status=status, since=since, until=until, min_sources=min_sources,
+                            limit=limit)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    note = f"{counts['written']} {'entities' if format == 'ftm' else what} written"
+    if counts["skipped"]:
+        note += f"; {counts['skipped']} left out (their country has no coordinates)"
+    if output != "-" or counts["skipped"]:
+        print(note + (f" to {output}" if output != "-" else ""), file=sys.stderr)
+
+
 # -- web commands (serve, demo) are registered below --
 
 

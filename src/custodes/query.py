@@ -89,7 +89,10 @@ class Reader:
                 for row in batch:
                     yield dict(zip(names, row))
         finally:
-            cur.close()
+            try:
+                cur.close()
+            except Exception:  # the connection went first (a reader left unfinished)
+                pass
 
     def close(self) -> None:
         if self.owned:
