@@ -23,6 +23,8 @@ EXTENSIONS: dict[str, str] = {
 }
 TEXT_FORMATS = {"text", "html", "json", "jsonl", "feed"}
 
+# control characters that never appear in text (tab, newlines, form feed and escape do)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(rss|feed|RDF)[\s>/]")
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|title|meta|div|p|article|h1)[\s>/]", re.I)
 _XML_DECL = re.compile(rb"^\s*<\?xml\b")
@@ -58,7 +60,7 @@ def is_binary(head: bytes) -> bool:
         evens, odds = sample[0::2].count(0), sample[1::2].count(0)
         looks_utf16 = (odds > 0.3 * len(sample) / 2 and evens == 0) or (evens > 0.3 * len(sample) / 2 and odds == 0)
         return not looks_utf16
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control > 0.05 * len(sample)
 
 
