@@ -108,3 +108,23 @@ def test_same_page_same_document(tmp_path):
     (tmp_path / "b.html").write_text(html)
     a, b = list(iter_documents([str(tmp_path)]))
     assert a.id == b.id and a.text == b.text
+
+
+def test_page_declaring_utf8_but_written_in_cp1252(tmp_path):
+    text = "La police de Dakar a installé des caméras de surveillance à l'entrée du marché, a déclaré le ministère."
+    p = tmp_path / "wrong.html"
+    p.write_bytes(article_html("Caméras à Dakar", [text, text.replace("Dakar", "Thiès")], charset="utf-8").encode("cp1252"))
+    doc = only_doc(p)
+    assert text in doc.text and doc.title == "Caméras à Dakar"
+    assert doc.meta["encoding"] == "cp1252"
+
+
+def test_page_mixing_utf8_and_cp1252_lines(tmp_path):
+    good = "Le ministère a confirmé l'achat de caméras thermiques pour la frontière nord du pays."
+    legacy = "La police de Dakar a installé des caméras de surveillance à l'entrée du marché, a déclaré le ministère."
+    html = article_html("Caméras à Dakar", [good, "LEGACY"]).encode("utf-8")
+    p = tmp_path / "mixed.html"
+    p.write_bytes(html.replace(b"LEGACY", legacy.encode("cp1252")))
+    doc = only_doc(p)
+    assert good in doc.text and legacy in doc.text
+    assert doc.meta["encoding"] == "mixed"
