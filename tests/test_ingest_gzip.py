@@ -89,3 +89,13 @@ def test_not_gzip_named_gz(tmp_path):
     p.write_bytes(b"\x1f\x8b\x08\x00" + b"\xff" * 100)
     (err,) = list(read_path(p))
     assert err.source == str(p) and err.reason.startswith("corrupt gzip")
+
+
+def test_gzipped_pdf(tmp_path):
+    from ingest_support import make_pdf
+
+    pdf = make_pdf(tmp_path / "r.pdf", ["Page one about cameras in Nairobi.", "Page two about the airport."])
+    p = tmp_path / "report.pdf.gz"
+    p.write_bytes(gzip_bytes(pdf.read_bytes()))
+    (doc,) = list(read_path(p))
+    assert isinstance(doc, Document) and doc.source_type == "pdf" and len(doc.page_starts) == 2

@@ -129,6 +129,20 @@ def read_gzip(stream: BinaryIO, source: str, opts: IngestOptions, *, name: str,
         raise ReadError("gzip inside gzip is not read")
     inner = BoundedGzip(stream, opts)
     buffered = io.BufferedReader(inner, buffer_size=1 << 16)
+    if fmt == "pdf":
+        # pypdf seeks all over the file: give it a real (spooled) file of the decompressed bytes
+        import tempfile
+
+        with tempfile.SpooledTemporaryFile(max_size=4_000_000) as spool:
+            copied = 0
+            while chunk := buffered.read(1 << 20):
+                copied += len(chunk)
+                if copied > opts.max_doc_bytes:
+                    raise ReadError(f"document larger than max_doc_bytes ({opts.max_doc_bytes} bytes)")
+                spool.write(chunk)
+            spool.seek(0)
+            yield from read_stream(spool, source, opts, name=name, fmt=fmt, url=url, fetcher=fetcher)
+        return
     yield from read_stream(_Rewindable(buffered, inner), source, opts, name=name, fmt=fmt, url=url, fetcher=fetcher)
 
 
