@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -97,11 +99,12 @@ def test_country_profile_groups_syndicated_copies_into_one_story(client, db):
     stories = [s for s in data["stories"] if {d["id"] for d in s["documents"]} & copies]
     assert len(stories) == 1, "the two copies of one wire story must show as one story"
     assert stories[0]["copies"] == 2 and {d["id"] for d in stories[0]["documents"]} == copies
+    html = client.get("/countries/KE").text
     for story in data["stories"]:
         for ev in story["evidence"]:
-            assert "".join(part for part, _ in ev["segments"]) == ev["sentence"]
-            marked = [part.lower() for part, hit in ev["segments"] if hit]
-            assert marked and all(m in [w.lower() for w in ev["matched"]] for m in marked)
+            assert ev["matched"] and all(w.lower() in ev["sentence"].lower() for w in ev["matched"])
+            for word in ev["matched"]:
+                assert re.search(r"<mark>" + re.escape(word) + r"\w*</mark>", html, re.IGNORECASE), word
     statuses = {t["technology"]: t["statuses"] for t in data["technologies"]}
     for tech, status, n in sql(db, "SELECT technology, status, COUNT(*) FROM deployments WHERE country = 'KE' "
                                    "GROUP BY technology, status"):
@@ -307,6 +310,25 @@ def test_hostile_text_is_escaped_and_unsafe_links_are_not_links(client, db):
     assert client.get(f"/documents/{doc_id(db, 'ke-1')}.json").json()["document"]["link"].startswith("https://")
 
 
+def test_highlighting_escapes_then_wraps():
+    from jinja2 import Environment
+
+    from custodes.web.views import segments
+
+    sentence = "Police <b>installed</b> Hikvision cameras & \"hikvision\" software."
+    parts = segments(sentence, ["Hikvision", "installed"])
+    assert "".join(p for p, _ in parts) == sentence
+    assert [p for p, hit in parts if hit] == ["installed", "Hikvision", "hikvision"]
+    template = Environment(autoescape=True).from_string(
+        "{% for p, hit in parts %}{% if hit %}<mark>{{ p }}</mark>{% else %}{{ p }}{% endif %}{% endfor %}")
+    assert template.render(parts=parts) == (
+        "Police &lt;b&gt;<mark>installed</mark>&lt;/b&gt; <mark>Hikvision</mark> cameras &amp; "
+        "&#34;<mark>hikvision</mark>&#34; software.")
+    assert segments("CCTV-cameras", ["CCTV"]) == [["CCTV", True], ["-cameras", False]]
+    assert segments("NCCTV", ["CCTV"]) == [["NCCTV", False]]  # words, not parts of other words
+    assert segments("it was extended.", ["extend"]) == [["it was ", False], ["extended", True], [".", False]]
+
+
 # -- the database: read-only, changes show, clear errors ----------------------------------
 
 def test_server_connection_is_read_only(db):
@@ -333,9 +355,13 @@ def test_new_documents_show_without_restart_and_demo_notice(tmp_path):
     before = {c["iso2"] for c in client.get("/index.json").json()["countries"]}
     assert "EC" not in before and "Demo data" not in client.get("/").text
     build_db(tmp_path, db=db, documents=[d for d in CORPUS if d["id"] == "ec-1"])
-    after = {c["iso2"] for c in client.get("/index.json").json()["countries"]}
+    deadline = time.monotonic() + 5  # the server looks at the file at most every half second
+    while "EC" not in (after := {c["iso2"] for c in client.get("/index.json").json()["countries"]}):
+        assert time.monotonic() < deadline, "the new document never showed"
+        time.sleep(0.1)
     assert after == before | {"EC"}
     mark_demo(db)
+    time.sleep(0.6)
     for address in ("/", "/countries/KE", "/method", "/new", "/countries/FR"):
         assert "invented example" in client.get(address).text, address
     assert client.get("/index.json").json()["demo"] is True

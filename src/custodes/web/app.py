@@ -154,7 +154,7 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(country_name=V.country_name, technology_label=V.technology_label,
                        status_label=V.status_label, labels=V.labels(), statuses=V.STATUSES,
-                       technologies=V.TECHNOLOGIES)
+                       technologies=V.TECHNOLOGIES, segments=V.segments)
     env.filters["query"] = lambda d: urlencode({k: v for k, v in d.items() if v not in (None, "")})
     spec = json.loads(resources.files("custodes.web").joinpath("openapi.json").read_text("utf-8"))
 

@@ -103,8 +103,25 @@ class ReadOnlyDB:
         return {r["table_name"] for r in self.rows(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
 
+    SIGNATURE_TTL_S = 0.5  # how long a checked signature is trusted before the file is looked at again
+
     def signature(self) -> tuple:
-        """Changes whenever the data may have changed: response caches key on it."""
+        """Changes whenever the data may have changed: response caches key on it.
+
+        Checked at most every SIGNATURE_TTL_S seconds, so a page that asks many
+        times costs one look at the file.
+        """
+        import time
+
+        now = time.monotonic()
+        cached = getattr(self, "_sig_cache", None)
+        if cached is not None and now - cached[0] < self.SIGNATURE_TTL_S:
+            return cached[1]
+        sig = self._signature()
+        self._sig_cache = (now, sig)
+        return sig
+
+    def _signature(self) -> tuple:
         if self.dialect == "sqlite":
             sig = []
             for suffix in ("", "-wal"):

@@ -21,7 +21,7 @@ from custodes.web.db import ReadOnlyDB
 
 DEMO_TITLE_PREFIX = "[Invented example]"
 STORIES_LIMIT = 60  # story clusters shown on a profile page; the JSON says how many more there are
-EVIDENCE_ROWS_LIMIT = 600  # evidence rows read for one profile page, newest first
+EVIDENCE_ROWS_LIMIT = 300  # evidence rows read for one profile page, newest first
 TABLE_LIMIT = 2000  # rows of one table on a page or in a download
 
 
@@ -85,10 +85,10 @@ def segments(text: str, words: Iterable[str]) -> list[list[Any]]:
     Templates print each part escaped and wrap matches in <mark>: highlighting
     never needs to trust document text as HTML.
     """
-    words = sorted({w for w in words if w and w.strip()}, key=len, reverse=True)
+    words = tuple(sorted({w for w in words if w and w.strip()}, key=lambda w: (-len(w), w)))
     if not words or not text:
         return [[text or "", False]]
-    pattern = re.compile("|".join(r"(?<!\w)" + re.escape(w) + r"(?!\w)" for w in words), re.IGNORECASE)
+    pattern = _words_pattern(words)
     out: list[list[Any]] = []
     pos = 0
     for m in pattern.finditer(text):
@@ -99,6 +99,12 @@ def segments(text: str, words: Iterable[str]) -> list[list[Any]]:
     if pos < len(text):
         out.append([text[pos:], False])
     return out or [[text, False]]
+
+
+@lru_cache(maxsize=4096)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    # a matched word may be a stem ("extend" for "extended"): mark to the end of the word
+    return re.compile("|".join(r"(?<!\w)" + re.escape(w) + r"\w*" for w in words), re.IGNORECASE)
 
 
 def _json_list(value: Any) -> list:
@@ -366,7 +372,7 @@ def _stories(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, Any]:
         "e.id AS evidence_id, e.sentence, e.matched, e.page, "
         "d.id AS document_id, d.title, d.url, d.published, d.domain, d.cluster_id "
         f"FROM claims c JOIN evidence e ON e.claim_id = c.id JOIN documents d ON d.id = c.document_id "
-        f"WHERE {where} ORDER BY c.published DESC, c.id, e.id LIMIT {EVIDENCE_ROWS_LIMIT}", params)
+        f"WHERE {where} ORDER BY c.published DESC LIMIT {EVIDENCE_ROWS_LIMIT}", params)
     stories: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for r in rows:
         key = r["cluster_id"] or r["document_id"]
@@ -382,7 +388,7 @@ def _stories(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, Any]:
         if ev_key not in story["evidence"]:
             matched = _json_list(r["matched"])
             story["evidence"][ev_key] = {
-                "sentence": r["sentence"], "segments": segments(r["sentence"], matched), "matched": matched,
+                "sentence": r["sentence"], "matched": matched,
                 "technology": r["technology"], "technology_label": technology_label(r["technology"]),
                 "status": r["status"], "vendor": r["vendor"], "country": r["country"],
                 "deployment_id": r["deployment_id"], "claim_id": r["claim_id"],
@@ -570,6 +576,31 @@ def _snippet(text: str, words: list[str], width: int = 240) -> list[list[Any]]:
     return segments(piece, words)
 
 
+def _named_pages(db: ReadOnlyDB, q: str) -> list[dict[str, str]]:
+    """Atlas pages whose name is the searched text: a vendor, a technology or a country."""
+    name = " ".join(q.split()).casefold()
+    if not name:
+        return []
+    found = []
+    for v in vendor_directory(db).values():
+        if v["deployments"] and name in {v["name"].casefold(), v["slug"], *(a.casefold() for a in v["aliases"])}:
+            found.append({"kind": "vendor", "label": v["name"], "href": f"/vendors/{v['slug']}"})
+    for t in TECHNOLOGIES:
+        if name in {t.replace("_", " "), technology_label(t).casefold()}:
+            found.append({"kind": "technology", "label": technology_label(t), "href": f"/technologies/{t}"})
+    code = name.upper() if len(name) == 2 else None
+    for c in (code,) if code else ():
+        if pycountry.countries.get(alpha_2=c):
+            found.append({"kind": "country", "label": country_name(c), "href": f"/countries/{c}"})
+    if not code:
+        try:
+            match = pycountry.countries.lookup(name)
+            found.append({"kind": "country", "label": country_name(match.alpha_2), "href": f"/countries/{match.alpha_2}"})
+        except LookupError:
+            pass
+    return found
+
+
 def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
     """`/search`: documents by full text, and the claims they (or the filters) yield."""
     words = re.findall(r"\w+", q or "")[:12]
@@ -598,11 +629,8 @@ def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: i
                   "c.deployment_id, c.document_id, d.title, d.url FROM claims c JOIN documents d ON d.id = c.document_id ")
     if words:
         marks = ", ".join("?" for _ in doc_ids) or "NULL"
-        # claims of the matching documents, and claims whose vendor or technology is the searched name
-        name = " ".join(words).lower()
-        crows = db.rows(claims_sql + f"WHERE {cwhere} AND (c.document_id IN ({marks}) OR lower(c.vendor) = ? "
-                        f"OR c.technology = ?) ORDER BY c.published DESC, c.id LIMIT ?",
-                        [*cparams, *doc_ids, name, name.replace(" ", "_"), limit])
+        crows = db.rows(claims_sql + f"WHERE {cwhere} AND c.document_id IN ({marks}) "
+                        f"ORDER BY c.published DESC, c.id LIMIT ?", [*cparams, *doc_ids, limit])
     elif any(public_filters(filters).values()):
         crows = db.rows(claims_sql + f"WHERE {cwhere} ORDER BY c.published DESC, c.id LIMIT ? OFFSET ?",
                         [*cparams, limit, offset])
@@ -612,6 +640,7 @@ def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: i
                    link=safe_link(r["url"]), vendor_slug=(vendor_by_name(db, r["vendor"]) or {}).get("slug"))
               for r in crows]
     return _page(db, title=f"Search: {q}" if q else "Search", q=q or "", filters=public_filters(filters),
+                 pages=_named_pages(db, q or ""),
                  options=filter_options(db), limit=limit, offset=offset, documents=documents, claims=claims,
                  tables={"claims": claims, "documents": [{k: d[k] for k in ("id", "title", "url", "published", "domain")}
                                                          for d in documents]})
