@@ -121,3 +121,39 @@ def bracket_extractor(doc: Document) -> ExtractResult:
             evidence=[Evidence(sentence=m[0], start=m.start(), end=m.end(), matched=(m["technology"],))],
             extractor_version="bracket-1"))
     return ExtractResult(id=doc.id, relevant=bool(claims), claims=claims)
+
+
+# -- corpora on disk, for real `custodes ingest` processes ------------------------
+
+def write_corpus(folder: Path, n_stories: int, *, seed: int, with_bad_file: bool = True) -> int:
+    """Invented articles as JSONL files, text files and HTML pages (plus a corrupt file); returns the article count."""
+    import gzip
+    import json
+
+    from custodes.synthetic import to_html
+
+    folder.mkdir(parents=True, exist_ok=True)
+    articles = corpus_articles(n_stories, seed)
+    third = len(articles) // 3
+    jsonl = articles[:third]
+    for part in range(3):
+        with open(folder / f"wire-{part}.jsonl", "w", encoding="utf-8") as f:
+            for a in jsonl[part::3]:
+                f.write(json.dumps({"id": a.url, "text": a.text, "url": a.url, "title": a.title,
+                                    "published": a.published}) + "\n")
+    (folder / "notes").mkdir(exist_ok=True)
+    for i, a in enumerate(articles[third:2 * third]):
+        (folder / "notes" / f"note-{i:04d}.txt").write_text(f"{a.title}\n\n{a.text}\n", encoding="utf-8")
+    (folder / "pages").mkdir(exist_ok=True)
+    for i, a in enumerate(articles[2 * third:]):
+        (folder / "pages" / f"page-{i:04d}.html").write_text(to_html(a), encoding="utf-8")
+    if with_bad_file:
+        whole = gzip.compress(b'{"id": "x", "text": "Police in Lusaka installed cameras."}\n' * 2000)
+        (folder / "broken-archive.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    return len(articles)
+
+
+def corpus_articles(n_stories: int, seed: int):
+    from custodes.synthetic import corpus
+
+    return corpus(n_stories, seed=seed, copies=(2, 4), syndicated_share=0.5)
