@@ -78,17 +78,19 @@ def read_path(path: str | Path, **opts) -> Iterator[Document | IngestError]:
 
 def read_url(url: str, **opts) -> Iterator[Document | IngestError]:
     """Every Document behind one http(s) URL: a page, a PDF, a feed's entries, a text."""
+    from custodes.ingest.dispatch import _guarded
     from custodes.ingest.fetch import Fetcher
 
     options = IngestOptions.from_kwargs(opts)
     with Fetcher(options) as fetcher:
-        yield from fetcher.read_url(url)
+        yield from _guarded(fetcher.read_url(url), url)
 
 
 def read_stdin(**opts) -> Iterator[Document | IngestError]:
     """Every Document in JSONL on standard input (the `custodes extract` input shape)."""
     import sys
 
+    from custodes.ingest.dispatch import _guarded
     from custodes.ingest.jsonl import read_jsonl
 
-    yield from read_jsonl(sys.stdin.buffer, "-", IngestOptions.from_kwargs(opts))
+    yield from _guarded(read_jsonl(sys.stdin.buffer, "-", IngestOptions.from_kwargs(opts)), "-")

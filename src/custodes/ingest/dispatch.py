@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -11,6 +12,7 @@ from custodes.ingest.sniff import HEAD_BYTES, choose_format, format_from_name, i
 from custodes.model import Document, IngestError
 
 Item = Document | IngestError
+_OTHER_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class LazyFetcher:
@@ -53,6 +55,9 @@ def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
                 yield from _guarded(read_jsonl(sys.stdin.buffer, "-", opts), "-")
             elif source.lower().startswith(("http://", "https://")):
                 yield from _guarded(fetcher.read_url(source), source)
+            elif _OTHER_URL.match(source):
+                scheme = source.split(":", 1)[0]
+                yield IngestError(source, f"unsupported URL scheme: {scheme} (only http and https are fetched)")
             else:
                 yield from read_path(Path(source), opts, fetcher=fetcher)
     finally:

@@ -127,14 +127,23 @@ class Fetcher:
 
     def fetch(self, url: str) -> Fetched:
         """The body of a URL, spooled; ReadError for robots, HTTP errors, timeouts or size."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise ReadError(f"invalid URL: {exc}") from None
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             raise ReadError("not an http(s) URL")
-        if self.opts.respect_robots:
-            refusal = self._robots_refusal(url)
-            if refusal:
-                raise ReadError(refusal)
-        return self._with_retries(url, self._get)
+        import httpx
+
+        try:
+            if self.opts.respect_robots:
+                refusal = self._robots_refusal(url)
+                if refusal:
+                    raise ReadError(refusal)
+            return self._with_retries(url, self._get)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.TooManyRedirects) as exc:
+            raise ReadError(f"cannot fetch: {exc}") from None
 
     # -- internals -----------------------------------------------------------
 
@@ -151,6 +160,8 @@ class Fetcher:
                 last_reason = exc.reason
                 if exc.retry_after_s is not None:
                     wait_s = min(MAX_RETRY_AFTER_S, max(wait_s, exc.retry_after_s))
+            except (httpx.UnsupportedProtocol, httpx.TooManyRedirects):
+                raise
             except httpx.TimeoutException as exc:
                 last_reason = f"timed out after {self.opts.timeout_s:g} s ({type(exc).__name__})"
             except httpx.TransportError as exc:
@@ -243,7 +254,7 @@ class Fetcher:
                         body += chunk
                         if len(body) > 512_000:  # RFC 9309: parse at least 500 KiB
                             break
-        except httpx.HTTPError:
+        except (httpx.HTTPError, httpx.InvalidURL):
             return None  # the page fetch will report the host's failure itself
         if status in (401, 403):
             return "disallowed by robots.txt (robots.txt answered HTTP %d)" % status
