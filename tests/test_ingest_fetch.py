@@ -174,3 +174,12 @@ def test_binary_junk_served_as_html():
     with LoopbackServer({"/junk": Reply(junk, content_type="text/html")}) as s:
         (err,) = list(iter_documents([s.url("/junk")], **FAST))
     assert (err.source, err.reason) == (s.url("/junk"), "not HTML: binary content")
+
+
+def test_malformed_urls_and_other_schemes_are_errors_naming_them():
+    bad = ["http://[::1", "http://127.0.0.1:99999/", "ftp://files.example/report.pdf"]
+    errors = list(iter_documents(bad, **FAST))
+    assert [(e.source, e.reason) for e in errors] == [
+        (bad[0], "invalid URL: Invalid IPv6 URL"),
+        (bad[1], "invalid URL: Port out of range 0-65535"),
+        (bad[2], "unsupported URL scheme: ftp (only http and https are fetched)")]
