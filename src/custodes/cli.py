@@ -214,6 +214,27 @@ def export(
         print(note + (f" to {output}" if output != "-" else ""), file=sys.stderr)
 
 
+@app.command("datasette-metadata")
+def datasette_metadata(
+    output: str = typer.Option("-", "--output", "-o", help="File to write; - for standard output."),
+    db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help="The SQLite file Datasette will serve (default: $CUSTODES_DB, else custodes.db)."),
+) -> None:
+    """Write Datasette metadata (table and column descriptions, facets) for a custodes SQLite file.
+
+    Example: custodes datasette-metadata --db custodes.db -o metadata.json && datasette serve custodes.db --metadata metadata.json
+    """
+    import json
+
+    from custodes.export.datasette import metadata
+    from custodes.query import resolve_db
+
+    text = json.dumps(metadata(resolve_db(db)), indent=2, ensure_ascii=False) + "\n"
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
 # -- web commands (serve, demo) are registered below --
 
 
