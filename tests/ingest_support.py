@@ -167,9 +167,14 @@ def make_warc(path: Path, records: list[dict], *, gz: bool) -> list[int]:
                                     [("Content-Type", rec.get("content_type", "text/html; charset=utf-8"))],
                                     protocol="HTTP/1.1")
             warc_headers = {"WARC-Date": rec.get("date", "2022-03-01T10:00:00Z")}
-            record = writer.create_warc_record(rec["uri"], rec.get("type", "response"),
-                                               payload=io.BytesIO(body), length=len(body),
-                                               http_headers=http, warc_headers_dict=warc_headers)
+            if rec.get("type") == "resource":  # a stored file: no HTTP headers
+                record = writer.create_warc_record(rec["uri"], "resource", payload=io.BytesIO(body),
+                                                   length=len(body), warc_headers_dict=warc_headers,
+                                                   warc_content_type=rec.get("content_type", "text/html"))
+            else:
+                record = writer.create_warc_record(rec["uri"], rec.get("type", "response"),
+                                                   payload=io.BytesIO(body), length=len(body),
+                                                   http_headers=http, warc_headers_dict=warc_headers)
             writer.write_record(record)
     return offsets
 

@@ -86,3 +86,23 @@ def test_archive_sniffed_by_content(tmp_path):
     make_warc(p, records(2), gz=True)
     docs = list(read_path(p))
     assert [d.url for d in docs] == ["https://news.example/story/0", "https://news.example/story/1"]
+
+
+def test_pdf_responses_and_resource_records(tmp_path):
+    from ingest_support import make_pdf
+
+    pdf = make_pdf(tmp_path / "r.pdf", ["Police in Nairobi installed cameras.", "The ministry plans more."]).read_bytes()
+    recs = [{"uri": "https://gov.example/report.pdf", "body": pdf, "content_type": "application/pdf"},
+            {"uri": "https://news.example/saved", "body": page(5), "type": "resource", "content_type": "text/html"},
+            {"uri": "https://gov.example/broken.pdf", "body": pdf[:300], "content_type": "application/pdf"},
+            {"uri": "https://news.example/story/1", "body": page(1)}]
+    p = tmp_path / "mixed.warc.gz"
+    offsets = make_warc(p, recs, gz=True)
+    docs, errors = split_items(list(read_path(p)))
+    assert [(d.url, d.source_type) for d in docs] == [
+        ("https://gov.example/report.pdf", "warc"), ("https://news.example/saved", "warc"),
+        ("https://news.example/story/1", "warc")]
+    assert len(docs[0].page_starts) == 2 and docs[0].page_at(docs[0].text.index("ministry")) == 2
+    assert docs[1].title == "Story number 5"
+    (err,) = errors
+    assert err.location == f"byte {offsets[2]}" and err.reason.startswith("corrupt PDF")

@@ -1,4 +1,4 @@
-"""WARC web archives (warcio): every HTML response record becomes a Document.
+"""WARC web archives (warcio): every HTML (or PDF) response record becomes a Document.
 
 The record's WARC-Target-URI is the document's URL and its WARC-Date the date
 when the page itself names none. A truncated or corrupt archive yields every
@@ -13,10 +13,11 @@ from custodes.ingest.common import IngestOptions, ReadError, iso_date
 from custodes.model import Document, IngestError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+PDF_TYPES = ("application/pdf", "application/x-pdf")
 
 
 def read_warc(stream: BinaryIO, source: str, opts: IngestOptions, **_ignored) -> Iterator[Document | IngestError]:
-    """One Document per HTML response record (status 2xx), in archive order."""
+    """One Document per HTML or PDF response (status 2xx) or resource record, in archive order."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -72,20 +73,24 @@ def read_warc(stream: BinaryIO, source: str, opts: IngestOptions, **_ignored) ->
 def _record_document(record, source: str, opts: IngestOptions, location: str, html_to_document) -> Document | None:
     if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
         raise _Truncated("truncated or corrupt WARC: incomplete record header")
-    if record.rec_type != "response":
-        return None
     target = record.rec_headers.get_header("WARC-Target-URI")
-    http = record.http_headers
-    if http is None:
+    if record.rec_type == "response":
+        http = record.http_headers
+        if http is None:
+            return None
+        status = http.get_statuscode()
+        if not (status and status.startswith("2")):
+            return None  # redirects, not-found pages: no document
+        full_ctype = http.get_header("Content-Type") or ""
+    elif record.rec_type == "resource":
+        # a stored file without HTTP headers (wget, browser captures)
+        full_ctype = record.rec_headers.get_header("Content-Type") or ""
+    else:
+        return None  # requests, metadata, revisits
+    ctype = full_ctype.split(";")[0].strip().lower()
+    if ctype and ctype not in HTML_TYPES and ctype not in PDF_TYPES:
         return None
-    status = http.get_statuscode()
-    if not (status and status.startswith("2")):
-        return None  # redirects, not-found pages: no document
-    ctype = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
-    stream = record.content_stream()
-    if ctype and ctype not in HTML_TYPES:
-        return None
-    data = stream.read(opts.max_doc_bytes + 1)
+    data = record.content_stream().read(opts.max_doc_bytes + 1)
     if len(data) > opts.max_doc_bytes:
         raise ReadError(f"record larger than max_doc_bytes ({opts.max_doc_bytes} bytes)", location)
     missing = getattr(record.raw_stream, "limit", 0) or 0
@@ -94,17 +99,26 @@ def _record_document(record, source: str, opts: IngestOptions, location: str, ht
     if not ctype:
         from custodes.ingest.sniff import sniff_content
 
-        if sniff_content(data[:8192]) != "html":
+        ctype = {"html": "text/html", "pdf": "application/pdf"}.get(sniff_content(data[:8192]) or "", "")
+        if not ctype:
             return None
-    charset = None
-    full_ctype = http.get_header("Content-Type") or ""
-    if "charset=" in full_ctype.lower():
-        charset = full_ctype.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"')
     warc_date = iso_date(record.rec_headers.get_header("WARC-Date"))
     meta = {"warc_record": location, "warc_date": record.rec_headers.get_header("WARC-Date")}
-    doc = html_to_document(data, source, url=target, charset=charset, source_type="warc",
-                           meta=meta, fallback_date=warc_date)
-    return doc
+    if ctype in PDF_TYPES:
+        import io
+
+        from custodes.ingest.pdf import read_pdf
+
+        (doc,) = read_pdf(io.BytesIO(data), source, opts, url=target)
+        doc.source_type = "warc"
+        doc.published = doc.published or warc_date
+        doc.meta.update(meta)
+        return doc
+    charset = None
+    if "charset=" in full_ctype.lower():
+        charset = full_ctype.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"')
+    return html_to_document(data, source, url=target, charset=charset, source_type="warc",
+                            meta=meta, fallback_date=warc_date)
 
 
 class _Truncated(ReadError):
