@@ -281,11 +281,56 @@ def app_from_env() -> Any:
 
 def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cache_size: int = 512,
           log_level: str = "warning") -> None:
-    """Serve the atlas with uvicorn until interrupted."""
+    """Serve the atlas with uvicorn until interrupted; `workers` > 1 forks processes sharing one socket."""
+    import signal
+    import socket
+
     import uvicorn
 
     ReadOnlyDB(db).close()  # fail here, with a clear message, before any worker starts
     os.environ["CUSTODES_DB"] = str(db)
     os.environ["CUSTODES_CACHE_SIZE"] = str(cache_size)
-    uvicorn.run("custodes.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=False, server_header=False)
+    config = dict(factory=True, log_level=log_level, access_log=False, server_header=False)
+    if workers <= 1:
+        uvicorn.run("custodes.web.app:app_from_env", host=host, port=port, **config)
+        return
+    # One TCP socket made here and inherited by fork: asyncio then sets TCP_NODELAY on every
+    # connection (uvicorn's own --workers hands a socket over whose protocol asyncio does not
+    # recognise, and small responses wait ~40 ms for delayed ACKs).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                server = uvicorn.Server(uvicorn.Config("custodes.web.app:app_from_env", **config))
+                server.run(sockets=[sock])
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum: int, frame: Any) -> None:
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        while True:
+            try:
+                os.waitpid(child, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                break
+    sock.close()
