@@ -122,3 +122,12 @@ def test_entry_without_text_is_an_error_naming_its_link(tmp_path):
     (err,) = errors
     assert (err.source, err.location) == (str(p), "https://wire.example/empty")
     assert err.reason == "feed entry has no text (no content or summary)"
+
+
+def test_entity_text_inside_an_entry_is_only_text(tmp_path):
+    """An article about XML attacks quotes "<!ENTITY" in its summary: that is content, not a declaration."""
+    quoted = "Researchers showed how a <!ENTITY lol declaration can exhaust a parser's memory."
+    p = tmp_path / "security.rss"
+    p.write_text(rss([("XML attacks", "https://wire.example/xml", quoted)]))
+    (doc,) = list(iter_documents([str(p)], fetch_pages=False))
+    assert doc.text == quoted

@@ -30,7 +30,8 @@ def check_xml_safety(data: bytes) -> tuple[bytes, str | None]:
         view = data.replace(b"\x00", b"")
     root = _ROOT_START.search(view)
     prolog = view[: root.start()] if root else view
-    if _ENTITY_DECL.search(prolog) or _ENTITY_DECL.search(view[:65536]):
+    # declarations can only stand in the prolog (the DTD), before the root element
+    if _ENTITY_DECL.search(prolog):
         raise ReadError("feed declares XML entities (entity expansion or external entity): refused")
     m = _DOCTYPE.search(prolog)
     if m is None:

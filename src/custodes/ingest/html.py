@@ -137,7 +137,9 @@ def html_to_text(fragment: str) -> str:
     from lxml import html as lxml_html
 
     if "<" not in fragment:
-        return " ".join(fragment.split())
+        import html as html_entities
+
+        return " ".join(html_entities.unescape(fragment).split())
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
