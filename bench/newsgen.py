@@ -324,7 +324,7 @@ def _paragraph(rng: random.Random, deck: _Deck, kind: str, city_pair) -> str:
     sentences = []
     topic = rng.choice(list(GENERAL))  # a paragraph keeps to one topic, as in real news
     for _ in range(rng.randint(2, 4)):
-        if kind == "surveillance" and rng.random() < 0.55:
+        if kind == "surveillance" and rng.random() < 0.45:
             sentences.append(_surveillance_sentence(rng, city_pair, rng.random() < 0.3))
         elif kind == "surveillance":
             sentences.append(_fill(rng, deck.draw("quotes", QUOTES), city_pair=city_pair))
@@ -357,7 +357,7 @@ def make_document(seed: int, index: int) -> dict:
         parts.append(f"Photo: A street in central {city}. ({agency})")
     body_limit = MAX_DOC_BYTES - 700  # room for the bottom boilerplate
     while sum(len(p.encode()) + 2 for p in parts) < target:
-        paragraph = _paragraph(rng, deck, kind if rng.random() < 0.7 else "general", city_pair)
+        paragraph = _paragraph(rng, deck, kind if rng.random() < 0.5 else "general", city_pair)
         if sum(len(p.encode()) + 2 for p in parts) + len(paragraph.encode()) > body_limit:
             break
         parts.append(paragraph)
