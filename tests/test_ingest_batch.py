@@ -114,3 +114,19 @@ def test_mixed_sources_in_the_order_given(tmp_path):
     assert [type(i).__name__ for i in items] == ["Document", "Document", "IngestError", "Document"]
     assert [items[0].text, items[1].title, items[3].text] == [P2, "Web page", P1]
     assert isinstance(items[2], IngestError) and items[2].reason == "no such file or directory"
+
+
+def test_worker_processes_give_the_same_documents_in_the_same_order(tmp_path):
+    build_corpus(tmp_path)
+    extra = tmp_path / "many"
+    extra.mkdir()
+    for i in range(30):
+        (extra / f"{i:02d}.html").write_text(article_html(f"Page {i}", [P1, f"Paragraph {i}. {P2}"]))
+        (extra / f"{i:02d}.txt").write_text(f"Note {i}\n\n{P1} Number {i}.")
+    def run(workers):
+        return [(type(i).__name__, i.id if isinstance(i, Document) else str(i), getattr(i, "title", None))
+                for i in iter_documents([str(tmp_path), str(tmp_path / "missing")], max_doc_bytes=10_000_000,
+                                        fetch_pages=False, workers=workers)]
+    one, three = run(1), run(3)
+    assert len(one) > 70
+    assert three == one

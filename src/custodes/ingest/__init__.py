@@ -37,6 +37,7 @@ def iter_documents(
     respect_robots: bool = True,
     retries: int = 3,
     retry_backoff_s: float = 0.5,
+    workers: int = 1,
 ) -> Iterator[Document | IngestError]:
     """Yield every Document found in the sources (files, directories recursively,
     http(s) URLs, or "-" for JSONL on standard input), and an IngestError
@@ -52,11 +53,14 @@ def iter_documents(
     respect_robots: honour robots.txt for every URL fetched.
     retries, retry_backoff_s: retries on 5xx/429/timeouts, waiting
         retry_backoff_s * 2**attempt between them.
+    workers: processes that read single-document files (text, HTML, PDF) ahead;
+        the documents and their order are the same as with one.
     """
     opts = IngestOptions(
         max_doc_bytes=max_doc_bytes, max_source_bytes=max_source_bytes,
         fetch_pages=fetch_pages, timeout_s=timeout_s, user_agent=user_agent,
         respect_robots=respect_robots, retries=retries, retry_backoff_s=retry_backoff_s,
+        workers=workers,
     )
     from custodes.ingest.dispatch import iter_sources
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,45 +42,74 @@ class LazyFetcher:
             self._fetcher = None
 
 
+@dataclass(frozen=True, slots=True)
+class _File:
+    """One file to read; explicit when the user named it (not found in a directory walk)."""
+
+    path: Path
+    explicit: bool
+
+
+Step = _File | IngestError | Iterator[Item]
+
+
 def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
-    """Every document of every source, in the order given; one HTTP client for the batch."""
+    """Every document of every source, in the order given; one HTTP client for the batch.
+
+    With opts.workers > 1, single-document files (text, HTML, PDF) are read in a
+    process pool; the output is the same, in the same order, as with one worker.
+    """
     fetcher = LazyFetcher(opts)
     try:
-        for source in sources:
-            source = str(source)
-            if source == "-":
-                import sys
-
-                from custodes.ingest.jsonl import read_jsonl
-
-                yield from _guarded(read_jsonl(sys.stdin.buffer, "-", opts), "-")
-            elif source.lower().startswith(("http://", "https://")):
-                yield from _guarded(fetcher.read_url(source), source)
-            elif _OTHER_URL.match(source):
-                scheme = source.split(":", 1)[0]
-                yield IngestError(source, f"unsupported URL scheme: {scheme} (only http and https are fetched)")
-            else:
-                yield from read_path(Path(source), opts, fetcher=fetcher)
+        plan = _plan(sources, opts, fetcher)
+        if opts.workers > 1:
+            yield from _run_parallel(plan, opts, fetcher)
+        else:
+            for step in plan:
+                yield from _run(step, opts, fetcher)
     finally:
         fetcher.close()
 
 
 def read_path(path: Path, opts: IngestOptions, *, fetcher=None) -> Iterator[Item]:
     """Every document in a file, or in a directory's files (recursively, sorted by path)."""
+    for step in _plan_path(path):
+        yield from _run(step, opts, fetcher)
+
+
+def _plan(sources: Iterable[str], opts: IngestOptions, fetcher) -> Iterator[Step]:
+    """What to read, source by source and file by file, in order."""
+    for source in sources:
+        source = str(source)
+        if source == "-":
+            import sys
+
+            from custodes.ingest.jsonl import read_jsonl
+
+            yield _guarded(read_jsonl(sys.stdin.buffer, "-", opts), "-")
+        elif source.lower().startswith(("http://", "https://")):
+            yield _guarded(fetcher.read_url(source), source)
+        elif _OTHER_URL.match(source):
+            scheme = source.split(":", 1)[0]
+            yield IngestError(source, f"unsupported URL scheme: {scheme} (only http and https are fetched)")
+        else:
+            yield from _plan_path(Path(source))
+
+
+def _plan_path(path: Path) -> Iterator[Step]:
     source = str(path)
     try:
         if path.is_dir():
-            yield from _read_dir(path, opts, fetcher)
-            return
-        if not path.exists():
+            yield from _plan_dir(path)
+        elif not path.exists():
             yield IngestError(source, "no such file or directory")
-            return
-        yield from _guarded(read_file(path, opts, explicit=True, fetcher=fetcher), source)
+        else:
+            yield _File(path, explicit=True)
     except OSError as exc:
         yield IngestError(source, f"cannot read: {exc.strerror or exc}")
 
 
-def _read_dir(root: Path, opts: IngestOptions, fetcher=None) -> Iterator[Item]:
+def _plan_dir(root: Path) -> Iterator[Step]:
     """Files under root in sorted path order ("a/9.txt" before "b/2.txt" before "z.txt"),
     so the same tree always yields the same documents in the same order.
     Hidden files and directories (".git", ".DS_Store") are skipped."""
@@ -97,9 +127,78 @@ def _read_dir(root: Path, opts: IngestOptions, fetcher=None) -> Iterator[Item]:
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _read_dir(path, opts, fetcher)
+            yield from _plan_dir(path)
         else:
-            yield from _guarded(read_file(path, opts, explicit=False, fetcher=fetcher), str(path))
+            yield _File(path, explicit=False)
+
+
+def _run(step: Step, opts: IngestOptions, fetcher) -> Iterator[Item]:
+    if isinstance(step, IngestError):
+        yield step
+    elif isinstance(step, _File):
+        yield from _guarded(read_file(step.path, opts, explicit=step.explicit, fetcher=fetcher), str(step.path))
+    else:
+        yield from step
+
+
+# formats whose files hold one document each: safe to read in another process and send back
+_POOL_FORMATS = {"text", "html", "pdf"}
+
+
+def _poolable(step: Step, opts: IngestOptions) -> bool:
+    if not isinstance(step, _File) or format_from_name(step.path.name) not in _POOL_FORMATS:
+        return False
+    try:
+        return step.path.stat().st_size <= opts.max_doc_bytes
+    except OSError:
+        return False
+
+
+def _read_file_items(path: Path, opts: IngestOptions, explicit: bool) -> list[Item]:
+    """Runs in a worker process: every item of one single-document file."""
+    return list(_guarded(read_file(path, opts, explicit=explicit), str(path)))
+
+
+def _run_parallel(plan: Iterator[Step], opts: IngestOptions, fetcher) -> Iterator[Item]:
+    """Single-document files go to a process pool, a bounded window ahead; everything
+    else is read here once the files before it are done, so the order never changes."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    window = 4 * opts.workers
+    pending: deque = deque()
+    pool: ProcessPoolExecutor | None = ProcessPoolExecutor(max_workers=opts.workers)
+
+    def drain(keep: int) -> Iterator[Item]:
+        while len(pending) > keep:
+            step, future = pending.popleft()
+            try:
+                items = future.result()
+            except BrokenProcessPool:
+                items = list(_run(step, opts, fetcher))  # a worker died: read this file here
+            except Exception as exc:
+                items = [IngestError(str(step.path), f"reader process failed: {type(exc).__name__}: {exc}")]
+            yield from items
+
+    try:
+        for step in plan:
+            if pool is not None and _poolable(step, opts):
+                try:
+                    pending.append((step, pool.submit(_read_file_items, step.path, opts, step.explicit)))
+                except (BrokenProcessPool, RuntimeError):
+                    pool = None
+                    yield from drain(0)
+                    yield from _run(step, opts, fetcher)
+                    continue
+                yield from drain(window)
+            else:
+                yield from drain(0)
+                yield from _run(step, opts, fetcher)
+        yield from drain(0)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def read_file(path: Path, opts: IngestOptions, *, explicit: bool = True, fetcher=None) -> Iterator[Item]:
