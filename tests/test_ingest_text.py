@@ -145,3 +145,11 @@ def test_oversize_text_file_is_an_error(tmp_path):
     (err,) = list(iter_documents([str(p)], max_doc_bytes=1000))
     assert err.source == str(p)
     assert "larger than max_doc_bytes" in err.reason
+
+
+def test_markdown_front_matter_gives_title_date_and_url(tmp_path):
+    p = tmp_path / "post.md"
+    p.write_text("---\ntitle: \"Serbia expands Safe City\"\ndate: 2021-03-09\nurl: https://blog.example/safe-city\n"
+                 f"tags: cameras\n---\n\n{ENGLISH}\n")
+    doc = only_doc(p)
+    assert (doc.title, doc.published, doc.url) == ("Serbia expands Safe City", "2021-03-09", "https://blog.example/safe-city")

@@ -146,4 +146,22 @@ def read_text(stream: BinaryIO, source: str, opts: IngestOptions, *, url: str | 
     # a lone line is the text, not its title
     if title is not None and text.strip() == title:
         title = None
-    yield make_document(text, source_type="text", source_name=source, url=url, title=title, meta=meta)
+    front = front_matter(text)
+    published = front.get("date") or front.get("published")
+    yield make_document(text, source_type="text", source_name=source, url=url or front.get("url"),
+                        title=front.get("title") or title, published=published, meta=meta)
+
+
+def front_matter(text: str) -> dict[str, str]:
+    """Simple `key: value` lines of a Markdown front-matter block ("---" ... "---") at the top."""
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---", 4)
+    if end < 0 or end > 4000:
+        return {}
+    fields = {}
+    for line in text[4:end].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().isidentifier():
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return {k: v for k, v in fields.items() if v}
