@@ -104,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000, help="documents per format")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="processes for the parallel rows (single-document files)")
+                        help="processes for the parallel rows (HTML and PDF files)")
     args = parser.parse_args()
     rng = random.Random(42)
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,7 +119,7 @@ def main() -> None:
             docs, read_s = timed(lambda: [d for d in iter_documents([str(p) for p in paths]) if hasattr(d, "text")])
             print(f"{name:24} {len(docs):7d} {len(docs) / read_s:9.0f} {nbytes / read_s / 1e6:7.1f} "
                   f"{read_s / max(base_s, 1e-9):11.0f}x")
-            if name in ("html", "text") and args.workers > 1:
+            if name in ("html", "pdf (20-page reports)") and args.workers > 1:
                 docs, par_s = timed(lambda: [d for d in iter_documents([str(p) for p in paths], workers=args.workers)
                                              if hasattr(d, "text")])
                 label = f"{name} ({args.workers} workers)"

@@ -53,7 +53,7 @@ def iter_documents(
     respect_robots: honour robots.txt for every URL fetched.
     retries, retry_backoff_s: retries on 5xx/429/timeouts, waiting
         retry_backoff_s * 2**attempt between them.
-    workers: processes that read single-document files (text, HTML, PDF) ahead;
+    workers: processes that read HTML and PDF files ahead;
         the documents and their order are the same as with one.
     """
     opts = IngestOptions(

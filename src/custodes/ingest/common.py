@@ -25,7 +25,7 @@ class IngestOptions:
     respect_robots: bool = True
     retries: int = 3
     retry_backoff_s: float = 0.5
-    workers: int = 1  # processes reading single-document files (text, HTML, PDF)
+    workers: int = 1  # processes reading HTML and PDF files ahead
     # decompressed/compressed ratio above which a gzip stream is taken for a bomb
     # (once it has also grown past max_doc_bytes); real text rarely passes 20.
     max_gzip_ratio: float = 100.0

@@ -56,7 +56,7 @@ Step = _File | IngestError | Iterator[Item]
 def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
     """Every document of every source, in the order given; one HTTP client for the batch.
 
-    With opts.workers > 1, single-document files (text, HTML, PDF) are read in a
+    With opts.workers > 1, HTML and PDF files are read in a
     process pool; the output is the same, in the same order, as with one worker.
     """
     fetcher = LazyFetcher(opts)
@@ -141,8 +141,9 @@ def _run(step: Step, opts: IngestOptions, fetcher) -> Iterator[Item]:
         yield from step
 
 
-# formats whose files hold one document each: safe to read in another process and send back
-_POOL_FORMATS = {"text", "html", "pdf"}
+# formats whose files hold one document each and cost milliseconds to read: worth
+# sending to another process (plain text reads faster than it pickles back)
+_POOL_FORMATS = {"html", "pdf"}
 
 
 def _poolable(step: Step, opts: IngestOptions) -> bool:
