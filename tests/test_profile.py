@@ -67,6 +67,23 @@ def test_strongest_evidence_first_and_syndicated_copies_once(db):
     assert len(custodes.country_profile(db, "KE", evidence_limit=1)["evidence"]) == 1
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+def test_evidence_ranking_is_the_same_by_either_path(db, limit):
+    """Profiles walk deployments from the most sourced down; the plain ranking of all claims agrees."""
+    from custodes.query import connect, strongest_evidence
+
+    with connect(db) as reader:
+        for where, params, profile in (
+                (["cl.country = ?"], ["KE"], custodes.country_profile(db, "KE", evidence_limit=limit)),
+                (["cl.technology = ?"], ["facial_recognition"],
+                 custodes.technology_profile(db, "facial_recognition", evidence_limit=limit)),
+                ([], [], None)):
+            plain = strongest_evidence(reader, where, params, limit)
+            assert len(plain) == min(limit, len(plain)) and plain
+            if profile is not None:
+                assert profile["evidence"] == plain
+
+
 def test_country_with_nothing_is_an_empty_profile(db):
     profile = custodes.country_profile(db, "Iceland")
     assert profile["country"]["iso2"] == "IS"

@@ -340,10 +340,11 @@ _DEPLOYMENT_ORDER = (" ORDER BY COALESCE(d.n_clusters, 0) DESC, COALESCE(d.n_doc
                      " COALESCE(d.last_seen, '') DESC, d.country, d.technology, d.id")
 
 
-def _deployment_dict(row: dict, keep_geo: bool = False) -> dict:
+def _deployment_dict(row: dict, keep_geo: bool = False, history: bool = True) -> dict:
     out = {k: row.get(k) for k in DEPLOYMENT_FIELDS}
     out["settings"] = json_list(row.get("settings"))
-    out["status_history"] = json_list(row.get("status_history"))
+    # the history grows with every claim; callers that show none skip decoding it
+    out["status_history"] = json_list(row.get("status_history")) if history else []
     if not out["country_name"] and out["country"]:
         out["country_name"] = _iso_country_name(out["country"])
     for k in ("n_claims", "n_documents", "n_clusters", "n_domains"):
@@ -359,7 +360,7 @@ def _float(value: Any) -> float | None:
 
 
 def iter_deployments(reader: Reader, *, limit: int | None = None, keep_geo: bool = False,
-                     **filters: Any) -> Iterator[dict]:
+                     history: bool = True, **filters: Any) -> Iterator[dict]:
     """Deployment rows matching `filters` (the keywords of `query`), strongest first."""
     where, params = _deployment_filters(reader, **filters)
     sql = _DEPLOYMENT_SQL + (" WHERE " + " AND ".join(where) if where else "") + _DEPLOYMENT_ORDER
@@ -369,7 +370,7 @@ def iter_deployments(reader: Reader, *, limit: int | None = None, keep_geo: bool
         sql += " LIMIT ?"
         params.append(int(limit))
     for row in reader.iter(sql, params):
-        yield _deployment_dict(row, keep_geo=keep_geo)
+        yield _deployment_dict(row, keep_geo=keep_geo, history=history)
 
 
 def query(db: Any = None, *, country: str | None = None, technology: str | None = None,
@@ -485,31 +486,85 @@ def claims(db: Any = None, *, country: str | None = None, technology: str | None
 
 
 _EVIDENCE_SQL = """
-SELECT e.sentence, e.matched, e.start, e.end_, e.page,
-       cl.id AS claim_id, cl.deployment_id, cl.country, cl.technology, cl.vendor,
-       cl.supplier_country, cl.status, cl.confidence,
-       doc.id AS document_id, doc.title, doc.url, doc.published, doc.domain, doc.cluster_id,
-       COALESCE(d.n_clusters, 0) AS n_clusters, COALESCE(d.n_domains, 0) AS n_domains
+SELECT e.claim_id, e.sentence, e.matched, e.start, e.end_, e.page, cl.deployment_id, cl.country,
+       cl.technology, cl.vendor, cl.supplier_country, cl.status, cl.confidence,
+       doc.id AS document_id, doc.title, doc.url, doc.published, doc.domain, doc.cluster_id
 FROM evidence e
 JOIN claims cl ON cl.id = e.claim_id
 JOIN documents doc ON doc.id = cl.document_id
-LEFT JOIN deployments d ON d.id = cl.deployment_id
+WHERE e.claim_id IN ({ids})
 """
-_EVIDENCE_ORDER = (" ORDER BY COALESCE(d.n_clusters, 0) DESC, COALESCE(cl.confidence, 0) DESC,"
-                   " COALESCE(doc.published, '') DESC, e.id")
+# Claims whose sentences are read per round; another round when copies leave too few.
+EVIDENCE_BATCH_CLAIMS = 250
 
 
 def strongest_evidence(reader: Reader, where: list[str], params: list,
-                       limit: int = EVIDENCE_LIMIT) -> list[dict]:
-    """Evidence sentences ranked by their deployment's independent sources, then confidence.
+                       limit: int = EVIDENCE_LIMIT, deployments: list[dict] | None = None) -> list[dict]:
+    """Evidence sentences ranked by their deployment's independent sources, then confidence,
+    then publication date (newest first).
 
     One sentence per story cluster and deployment, so syndicated copies of a
-    wire story show once.
+    wire story show once. `where` filters claims (alias `cl`). The claims are
+    ranked from their small columns first, and only the best are joined to
+    their sentences and documents (whose rows carry the whole text).
+    `deployments` (rows from iter_deployments) saves a lookup of their counts.
     """
-    sql = _EVIDENCE_SQL + (" WHERE " + " AND ".join(where) if where else "") + _EVIDENCE_ORDER
-    seen: set = set()
     out: list[dict] = []
-    for row in reader.iter(sql + " LIMIT ?", [*params, max(limit, 1) * 25]):
+    seen: set = set()
+    if deployments is None:
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        claims = reader.all(
+            "SELECT cl.id, cl.deployment_id, cl.confidence, cl.published, d.n_clusters, d.n_domains "
+            "FROM claims cl LEFT JOIN deployments d ON d.id = cl.deployment_id" + clause, params)
+        sources = {c["deployment_id"]: (int(c["n_clusters"] or 0), int(c["n_domains"] or 0))
+                   for c in claims}
+        _evidence_of_claims(reader, claims, sources, limit, out, seen)
+        return out
+    # Sources rank first, so walk the deployments from the most independently sourced down,
+    # a group of equally sourced ones at a time, and stop once enough sentences are found:
+    # nothing in a later group can outrank them.
+    sources = {d["id"]: (d["n_clusters"], d["n_domains"]) for d in deployments}
+    ordered = sorted(deployments, key=lambda d: -d["n_clusters"])
+    start = 0
+    while start < len(ordered) and len(out) < limit:
+        end = min(len(ordered), start + max(limit, 20))
+        while end < len(ordered) and ordered[end]["n_clusters"] == ordered[end - 1]["n_clusters"]:
+            end += 1
+        ids = [d["id"] for d in ordered[start:end]]
+        start = end
+        claims = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            clause = f" WHERE cl.deployment_id IN ({', '.join('?' * len(chunk))})"
+            clause += "".join(f" AND {w}" for w in where)
+            claims += reader.all("SELECT cl.id, cl.deployment_id, cl.confidence, cl.published "
+                                 "FROM claims cl" + clause, [*chunk, *params])
+        _evidence_of_claims(reader, claims, sources, limit, out, seen)
+    return out
+
+
+def _evidence_of_claims(reader: Reader, claims: list[dict], sources: dict, limit: int,
+                        out: list[dict], seen: set) -> None:
+    """Rank claims, then read the sentences of the best ones, a batch at a time, into `out`."""
+    # least significant key first: Python's sort is stable, also with reverse=True
+    claims.sort(key=lambda c: c["id"])
+    claims.sort(key=lambda c: c["published"] or "", reverse=True)
+    claims.sort(key=lambda c: c["confidence"] or 0.0, reverse=True)
+    claims.sort(key=lambda c: sources.get(c["deployment_id"], (0, 0))[0], reverse=True)
+    for first in range(0, len(claims), EVIDENCE_BATCH_CLAIMS):
+        batch = claims[first:first + EVIDENCE_BATCH_CLAIMS]
+        order = {c["id"]: i for i, c in enumerate(batch)}
+        rows = reader.all(_EVIDENCE_SQL.format(ids=", ".join("?" * len(batch))), list(order))
+        rows.sort(key=lambda r: (order[r["claim_id"]], r["start"] or 0))
+        for row in rows:
+            row["n_clusters"], row["n_domains"] = sources.get(row["deployment_id"], (0, 0))
+        _rank_evidence(rows, limit, out, seen)
+        if len(out) >= limit:
+            return
+
+
+def _rank_evidence(rows: list[dict], limit: int, out: list[dict], seen: set) -> None:
+    for row in rows:
         key = (row["deployment_id"], row["cluster_id"] or row["document_id"])
         sentence_key = (row["deployment_id"], " ".join((row["sentence"] or "").split()).casefold())
         if key in seen or sentence_key in seen:
@@ -531,8 +586,7 @@ def strongest_evidence(reader: Reader, where: list[str], params: list,
                          "published": row["published"], "domain": row["domain"]},
         })
         if len(out) >= limit:
-            break
-    return out
+            return
 
 
 # -- profiles ---------------------------------------------------------------------------------
@@ -570,7 +624,7 @@ def country_profile(db: Any, country: str, *, evidence_limit: int = EVIDENCE_LIM
     with connect(db) as reader:
         code = resolve_country(country, reader)
         info = _db_country(reader, code) or {}
-        deployments = list(iter_deployments(reader, country=code))
+        deployments = list(iter_deployments(reader, country=code, history=False))
         vendors_by_name = {v["name"].casefold(): v for v in _vendor_rows(reader) if v.get("name")}
         vendor_counts: Counter = Counter(d["vendor"] for d in deployments if d["vendor"])
         vendor_techs: dict[str, set] = defaultdict(set)
@@ -581,7 +635,8 @@ def country_profile(db: Any, country: str, *, evidence_limit: int = EVIDENCE_LIM
                                            if d["supplier_country"])
         setting_counts: Counter = Counter(s for d in deployments for s in d["settings"])
         timeline = _timeline(reader, "country = ?", [code])
-        evidence = strongest_evidence(reader, ["cl.country = ?"], [code], evidence_limit)
+        evidence = strongest_evidence(reader, ["cl.country = ?"], [code], evidence_limit,
+                                      deployments)
     vendors = []
     for item in _count_list(vendor_counts, "vendor"):
         known = vendors_by_name.get(item["vendor"].casefold(), {})
@@ -642,13 +697,13 @@ def vendor_profile(db: Any, name: str, *, evidence_limit: int = EVIDENCE_LIMIT) 
     """
     with connect(db) as reader:
         row, spellings = _vendor_names(reader, name)
-        deployments = list(iter_deployments(reader, vendor=name))
+        deployments = list(iter_deployments(reader, vendor=name, history=False))
         if row is None and not deployments:
             raise NotFoundError(_unknown_vendor_message(reader, name))
         placeholders = ", ".join("?" * len(spellings))
         timeline = _timeline(reader, f"lower(vendor) IN ({placeholders})", sorted(spellings))
         evidence = strongest_evidence(reader, [f"lower(cl.vendor) IN ({placeholders})"],
-                                      sorted(spellings), evidence_limit)
+                                      sorted(spellings), evidence_limit, deployments)
     by_country: dict[str, list[dict]] = defaultdict(list)
     for d in deployments:
         by_country[d["country"]].append(d)
@@ -716,9 +771,10 @@ def technology_profile(db: Any, technology: str, *, evidence_limit: int = EVIDEN
     """
     tid = resolve_technology(technology)
     with connect(db) as reader:
-        deployments = list(iter_deployments(reader, technology=tid))
+        deployments = list(iter_deployments(reader, technology=tid, history=False))
         timeline = _timeline(reader, "technology = ?", [tid])
-        evidence = strongest_evidence(reader, ["cl.technology = ?"], [tid], evidence_limit)
+        evidence = strongest_evidence(reader, ["cl.technology = ?"], [tid], evidence_limit,
+                                      deployments)
     by_country: dict[str, list[dict]] = defaultdict(list)
     for d in deployments:
         by_country[d["country"]].append(d)
