@@ -196,3 +196,14 @@ def test_cli_bad_filter_is_one_line_and_status_2(sqlite_db):
 def test_cli_missing_database(tmp_path):
     result = run("query", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2 and "none.db" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["query", "profile", "vendor", "export", "datasette-metadata"])
+def test_command_is_documented(command):
+    """Each question and export command has a worked example in its help and in the README."""
+    from pathlib import Path
+
+    help_text = runner.invoke(app, [command, "--help"], terminal_width=200).stdout
+    assert "Example:" in help_text and f"custodes {command}" in help_text
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"custodes {command} " in readme
