@@ -207,3 +207,21 @@ def test_command_is_documented(command):
     assert "Example:" in help_text and f"custodes {command}" in help_text
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"custodes {command} " in readme
+
+
+def test_a_store_can_be_passed_and_is_left_as_it_was(db):
+    """The web atlas and scripts may pass an open Store; questions leave its connection idle."""
+    from custodes.store import open_store
+
+    store = open_store(db)
+    try:
+        if store.backend == "postgresql":
+            store.conn.commit()
+        assert custodes.query(store, country="KE") == custodes.query(db, country="KE")
+        assert custodes.country_profile(store, "KE") == custodes.country_profile(db, "KE")
+        if store.backend == "postgresql":
+            import psycopg
+
+            assert store.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    finally:
+        store.close()

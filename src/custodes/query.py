@@ -67,6 +67,13 @@ class Reader:
         self.conn = conn
         self.dialect = dialect
         self.owned = owned
+        # A borrowed PostgreSQL connection that was idle gets back to idle when we are done,
+        # rather than left "idle in transaction" by our reads.
+        self._end_transaction = False
+        if dialect == "postgres" and not owned and not getattr(conn, "autocommit", True):
+            import psycopg
+
+            self._end_transaction = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
 
     def all(self, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
         return list(self.iter(sql, params))
@@ -97,6 +104,8 @@ class Reader:
     def close(self) -> None:
         if self.owned:
             self.conn.close()
+        elif self._end_transaction:
+            self.conn.rollback()  # only reads happened in it
 
 
 def _connect(db: Any) -> Reader:
