@@ -23,7 +23,8 @@ def documented_columns() -> dict[str, list[str]]:
     for line in SCHEMA_MD.read_text(encoding="utf-8").splitlines():
         m = re.match(r"\| `(\w+)` \| (.+) \|$", line)
         if m:
-            tables[m[1]] = re.findall(r"`(\w+)`(?: PK| FK)?(?:,|\s|$|\s*\()", m[2] + ",")
+            cell = re.sub(r"\([^()]*\)", "", m[2]).split(":")[0]  # drop explanations
+            tables[m[1]] = re.findall(r"`(\w+)`", cell)
     return tables
 
 

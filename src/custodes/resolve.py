@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,19 +42,48 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 # -- signatures -------------------------------------------------------------
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    """The set of `size`-word shingles of a text, lower-cased, punctuation dropped."""
+def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
+    """The distinct 32-bit hashes of a text's `size`-word shingles (lower-cased, punctuation dropped).
+
+    Words are hashed once (crc32, the same in every process) and combined per
+    shingle with numpy, so a long text costs little more than splitting it.
+    """
     words = _WORD.findall(text.lower())
+    if not words:
+        return np.empty(0, dtype=np.uint32)
+    cache = _word_hashes
+    hashes = np.fromiter((cache.get(w) or _word_hash(w) for w in words), dtype=np.uint64, count=len(words))
     if len(words) < size:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+        hashes = np.concatenate([hashes, np.zeros(size - len(words), dtype=np.uint64)])
+    n = len(hashes) - size + 1
+    with np.errstate(over="ignore"):
+        combined = np.zeros(n, dtype=np.uint64)
+        for k in range(size):  # a different odd multiplier per position keeps word order
+            combined ^= hashes[k:k + n] * _POSITION_MULTIPLIERS[k]
+        combined ^= combined >> np.uint64(29)
+        combined *= np.uint64(0xBF58476D1CE4E5B9)
+        combined ^= combined >> np.uint64(32)
+    return np.unique(combined.astype(np.uint32))
+
+
+_POSITION_MULTIPLIERS = [np.uint64(m) for m in
+                         (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+                          0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)]
+_word_hashes: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    value = zlib.crc32(word.encode("utf-8"))
+    if len(_word_hashes) < 200_000:  # a bounded cache: vocabularies are small, memory must stay flat
+        _word_hashes[word] = value
+    return value
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
+def _minhash_template():
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32").permutations
+    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
 
 
 def signature(text: str) -> bytes | None:
@@ -61,11 +91,12 @@ def signature(text: str) -> bytes | None:
     from datasketch import MinHash
 
     parts = shingles(text)
-    if not parts:
+    if not len(parts):
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(),
-                      scheme="affine32")
-    minhash.update_batch(list(parts))
+    template = _minhash_template()
+    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=template.permutations,
+                      scheme="affine32", hashfunc=int)
+    minhash.update_batch(parts.tolist())
     return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
 
 

@@ -386,8 +386,13 @@ def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: in
     >>> summary = ingest(["examples/"], db="custodes.db")   # doctest: +SKIP
     >>> summary.documents_new, summary.claims, summary.errors  # doctest: +SKIP
     """
+    import inspect
+
     from custodes.ingest import iter_documents
 
+    workers = workers or os.cpu_count() or 1
+    if "workers" in inspect.signature(iter_documents).parameters:
+        read_options.setdefault("workers", workers)  # files are read ahead in processes too
     return ingest_documents(iter_documents(list(sources), **read_options), db, workers=workers,
                             extractor=extractor, progress=progress, on_error=on_error)
 
