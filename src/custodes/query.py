@@ -372,7 +372,9 @@ def iter_deployments(reader: Reader, *, limit: int | None = None, keep_geo: bool
                      history: bool = True, **filters: Any) -> Iterator[dict]:
     """Deployment rows matching `filters` (the keywords of `query`), strongest first."""
     where, params = _deployment_filters(reader, **filters)
-    sql = _DEPLOYMENT_SQL + (" WHERE " + " AND ".join(where) if where else "") + _DEPLOYMENT_ORDER
+    select = _DEPLOYMENT_SQL if history else _DEPLOYMENT_SQL.replace(
+        "d.status_history", "NULL AS status_history")
+    sql = select + (" WHERE " + " AND ".join(where) if where else "") + _DEPLOYMENT_ORDER
     if limit is not None:
         if int(limit) < 1:
             raise ValueError(f"limit: {limit!r} must be 1 or more")
