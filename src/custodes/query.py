@@ -230,9 +230,15 @@ def resolve_country(name: str, reader: Reader | None = None) -> str:
     if options:
         listed = ", ".join(f"{c.alpha_2} ({getattr(c, 'common_name', None) or c.name})" for c in options)
         raise ValueError(f"country: {text!r} is ambiguous; did you mean one of: {listed}?")
-    raise ValueError(
-        f"country: unknown country {text!r}; give an ISO 3166-1 alpha-2 code "
-        f"(e.g. KP, CN, GB, KE) or an English name (e.g. North Korea, Kenya)")
+    message = (f"country: unknown country {text!r}; give an ISO 3166-1 alpha-2 code "
+               f"(e.g. KP, CN, GB, KE) or an English name (e.g. North Korea, Kenya)")
+    if reader is not None:
+        present = [r["country"] for r in reader.all(
+            "SELECT DISTINCT country FROM deployments WHERE country IS NOT NULL ORDER BY country")]
+        if present:
+            message += f"; countries with deployments here: {', '.join(present[:80])}"
+            message += " ..." if len(present) > 80 else ""
+    raise ValueError(message)
 
 
 def _db_country(reader: Reader, code: str) -> dict | None:
