@@ -17,7 +17,6 @@ import json
 import re
 import zlib
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -208,22 +207,43 @@ def claim_deployment_id(claim: Claim) -> str:
     return deployment_id(claim.country, claim.technology, claim.vendor, claim.supplier_country)
 
 
-@dataclass
-class _Merged:
-    key: tuple
-    claims: int = 0
-    documents: set | None = None
-    clusters: set | None = None
-    domains: set | None = None
-    settings: set | None = None
-    suppliers: Counter | None = None
-    history: set | None = None
-    dates: list | None = None
-
-
 def _history_order(entry: tuple) -> tuple:
     date, status, document_id = entry
     return (date is not None, date or "", STATUS_RANK.get(status, -1), document_id)
+
+
+def _merge(dep_id: str, rows: list[tuple]) -> tuple:
+    """One deployments row from the claim rows of one deployment key."""
+    documents, clusters, domains, settings, history, dates = set(), set(), set(), set(), set(), []
+    suppliers: Counter = Counter()
+    country, technology, vendor, supplier = deployment_key(*rows[0][2:6])
+    for (_claim, doc_id, _c, _t, _v, claim_supplier, claim_settings, status, published,
+         cluster_id, domain) in rows:
+        documents.add(doc_id)
+        clusters.add(cluster_id or doc_id)
+        if domain:
+            domains.add(domain)
+        if claim_settings:
+            settings.update(json.loads(claim_settings) if isinstance(claim_settings, str) else claim_settings)
+        if claim_supplier:
+            suppliers[claim_supplier] += 1
+        history.add((published, status, doc_id))
+        if published:
+            dates.append(published)
+    if vendor and suppliers:
+        supplier = sorted(suppliers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    # the history keeps each change of status, with the first document that reported it
+    changes: list[tuple] = []
+    for entry in sorted(history, key=_history_order):
+        if not changes or changes[-1][1] != entry[1]:
+            changes.append(entry)
+    return (dep_id, country, technology, vendor, supplier, changes[-1][1],
+            json.dumps([{"date": d, "status": s, "document_id": doc} for d, s, doc in changes]),
+            json.dumps(sorted(settings)), min(dates) if dates else None, max(dates) if dates else None,
+            len(rows), len(documents), len(clusters), len(domains))
+
+
+REBUILD_BATCH = 1000
 
 
 def rebuild_deployments(store: "Store") -> int:
@@ -232,65 +252,42 @@ def rebuild_deployments(store: "Store") -> int:
     first/last seen and the latest status go by publication date (undated
     claims never outrank dated ones; on the same date the later stage wins);
     the status history lists each change of status with the first document reporting it;
-    counts are distinct documents, story clusters and source domains.
+    counts are distinct documents, story clusters and source domains. Claims
+    stream through in deployment order, so memory holds one deployment at a time.
     """
+    jsonb = "::jsonb" if store.backend == "postgresql" else ""
+    insert = ("INSERT INTO deployments (id, country, technology, vendor, supplier_country, status, "
+              "status_history, settings, first_seen, last_seen, n_claims, n_documents, n_clusters, "
+              f"n_domains) VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?{jsonb}, ?, ?, ?, ?, ?, ?)")
     with store.transaction():
         store.lock("deployments")
         store.lock("clusters")
-        rows = store.execute(
-            "SELECT c.id, c.document_id, c.country, c.technology, c.vendor, c.supplier_country, "
-            "c.settings, c.status, c.published, c.deployment_id, d.cluster_id, d.domain "
-            "FROM claims c JOIN documents d ON d.id = c.document_id")
-        merged: dict[str, _Merged] = {}
-        fixes: list[tuple[str, str]] = []
-        for (claim_id, doc_id, country, technology, vendor, supplier, settings, status, published,
-             current_dep, cluster_id, domain) in rows:
-            dep_id = deployment_id(country, technology, vendor, supplier)
-            if dep_id != current_dep:
-                fixes.append((dep_id, claim_id))
-            m = merged.get(dep_id)
-            if m is None:
-                m = merged[dep_id] = _Merged(
-                    key=deployment_key(country, technology, vendor, supplier), documents=set(),
-                    clusters=set(), domains=set(), settings=set(), suppliers=Counter(),
-                    history=set(), dates=[])
-            m.claims += 1
-            m.documents.add(doc_id)
-            m.clusters.add(cluster_id or doc_id)
-            if domain:
-                m.domains.add(domain)
-            if settings:
-                m.settings.update(json.loads(settings) if isinstance(settings, str) else settings)
-            if supplier:
-                m.suppliers[supplier] += 1
-            m.history.add((published, status, doc_id))
-            if published:
-                m.dates.append(published)
-        out = []
-        for dep_id, m in merged.items():
-            country, technology, vendor, supplier = m.key
-            if vendor and m.suppliers:
-                supplier = sorted(m.suppliers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            # the history keeps each change of status, with the first document that reported it
-            history = []
-            for entry in sorted(m.history, key=_history_order):
-                if not history or history[-1][1] != entry[1]:
-                    history.append(entry)
-            out.append((
-                dep_id, country, technology, vendor, supplier, history[-1][1],
-                json.dumps([{"date": d, "status": s, "document_id": doc} for d, s, doc in history]),
-                json.dumps(sorted(m.settings)),
-                min(m.dates) if m.dates else None, max(m.dates) if m.dates else None,
-                m.claims, len(m.documents), len(m.clusters), len(m.domains)))
-        store.execute("DELETE FROM deployments")
-        jsonb = "::jsonb" if store.backend == "postgresql" else ""
-        store.executemany(
-            "INSERT INTO deployments (id, country, technology, vendor, supplier_country, status, "
-            "status_history, settings, first_seen, last_seen, n_claims, n_documents, n_clusters, "
-            f"n_domains) VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?{jsonb}, ?, ?, ?, ?, ?, ?)", out)
+        # claims whose deployment_id is not that of their key (none, unless the key rule changed)
+        fixes = [(deployment_id(*row[1:5]), row[0]) for row in store.iterate(
+            "SELECT id, country, technology, vendor, supplier_country, deployment_id FROM claims")
+            if deployment_id(*row[1:5]) != row[5]]
         if fixes:
             store.executemany("UPDATE claims SET deployment_id = ? WHERE id = ?", fixes)
-    return len(out)
+        store.execute("DELETE FROM deployments")
+        count, batch, group, current = 0, [], [], None
+        for row in store.iterate(
+                "SELECT c.deployment_id, c.id, c.document_id, c.country, c.technology, c.vendor, "
+                "c.supplier_country, c.settings, c.status, c.published, d.cluster_id, d.domain "
+                "FROM claims c JOIN documents d ON d.id = c.document_id ORDER BY c.deployment_id"):
+            if row[0] != current and group:
+                batch.append(_merge(current, group))
+                group = []
+            current = row[0]
+            group.append(row[1:])
+            if len(batch) >= REBUILD_BATCH:
+                store.executemany(insert, batch)
+                count += len(batch)
+                batch = []
+        if group:
+            batch.append(_merge(current, group))
+        store.executemany(insert, batch)
+        count += len(batch)
+    return count
 
 
 def cluster_precision_recall(predicted: Iterable[Sequence[str]],

@@ -7,6 +7,7 @@ rewrites them to `%s`. JSON columns come back as JSON text from both backends.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import re
 import sqlite3
@@ -23,6 +24,9 @@ SQLITE_BUSY_TIMEOUT_S = 120.0
 TIMESTAMP_COLUMNS = {"ingested_at", "occurred_at", "applied_at"}
 TABLES = ("schema_migrations", "documents", "claims", "evidence", "errors", "clusters",
           "deployments", "vendors", "countries", "minhash", "minhash_bands")
+
+
+_cursor_ids = itertools.count()
 
 
 class StoreError(Exception):
@@ -114,6 +118,19 @@ class Store:
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
         """All rows of a query as tuples."""
         return list(self.execute(statement, params).fetchall())
+
+    def iterate(self, statement: str, params: Sequence[Any] = (), *, batch_rows: int = 2000) -> Iterator[tuple]:
+        """Rows of a query one at a time, without holding the whole result in memory.
+
+        PostgreSQL uses a server-side cursor, so call it inside `transaction()` there.
+        """
+        if self.backend == "sqlite":
+            yield from self.conn.execute(statement, tuple(params))
+            return
+        with self.conn.cursor(name=f"custodes_iter_{id(self)}_{next(_cursor_ids)}") as cur:
+            cur.itersize = batch_rows
+            cur.execute(self.sql(statement), tuple(params))
+            yield from cur
 
     def query_dicts(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """All rows of a query as dicts keyed by column name."""
