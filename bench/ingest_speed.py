@@ -106,14 +106,9 @@ def write_corpus(folder: Path, n: int, seed: int, syndicated_share: float) -> Pa
     return folder
 
 
-def corpus_subset(corpus: Path, n: int, folder: Path) -> Path:
-    """The first `n` files of the corpus, as symlinked folders (for a smaller PostgreSQL run)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for k in range((n + FILES_PER_FOLDER - 1) // FILES_PER_FOLDER):
-        target = folder / f"{k:04d}"
-        if not target.exists():
-            target.symlink_to(corpus / f"{k:04d}", target_is_directory=True)
-    return folder
+def corpus_folders(corpus: Path, n: int) -> list[Path]:
+    """The folders holding the first `n` files of the corpus (whole folders: n rounds up)."""
+    return [corpus / f"{k:04d}" for k in range(max(1, (n + FILES_PER_FOLDER - 1) // FILES_PER_FOLDER))]
 
 
 # -- watching one ingest run ---------------------------------------------------------
@@ -155,7 +150,7 @@ def count_documents(db: str) -> int:
         return 0
 
 
-def run_ingest(corpus: Path, db: str, n: int, checkpoint: int, workers: int) -> dict:
+def run_ingest(sources: list[Path], db: str, n: int, checkpoint: int, workers: int) -> dict:
     """Run `custodes ingest` and sample its progress and memory twice a second."""
     peak_file = Path(f"/tmp/custodes-bench-peak-{os.getpid()}")
     # the ingest process reports its own peak RSS as it exits (the last sample could miss it)
@@ -163,7 +158,7 @@ def run_ingest(corpus: Path, db: str, n: int, checkpoint: int, workers: int) -> 
                f"atexit.register(lambda: Path({str(peak_file)!r}).write_text("
                "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))); "
                "from custodes.cli import main; sys.argv[0] = 'custodes'; main()")
-    command = [sys.executable, "-c", wrapper, "ingest", str(corpus), "--db", db, "--quiet",
+    command = [sys.executable, "-c", wrapper, "ingest", *map(str, sources), "--db", db, "--quiet",
                "--workers", str(workers)]
     started = time.monotonic()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -281,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000, help="documents to generate and ingest into SQLite")
     parser.add_argument("--checkpoint", type=int, default=10_000, help="where the first speed/memory reading is taken")
-    parser.add_argument("--pg-docs", type=int, default=20_000, help="documents for the PostgreSQL run (0: skip)")
+    parser.add_argument("--pg-docs", type=int, default=20_000,
+                        help=f"documents for the PostgreSQL run, rounded up to folders of {FILES_PER_FOLDER} (0: skip)")
     parser.add_argument("--pg-checkpoint", type=int, default=2_000)
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -301,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     print(f"SQLite: ingesting {args.docs} documents with {args.workers} workers", flush=True)
-    report["sqlite"] = run_ingest(corpus, str(db), args.docs, args.checkpoint, args.workers)
+    report["sqlite"] = run_ingest([corpus], str(db), args.docs, args.checkpoint, args.workers)
     print(json.dumps(report["sqlite"], indent=1), flush=True)
     with sqlite3.connect(db) as conn:
         report["sqlite"]["stored"] = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -315,9 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         schema = fresh_postgres_schema(args.pg_url)
         if schema:
             name, url = schema
-            subset = corpus_subset(corpus, args.pg_docs, args.workdir / f"pg-subset-{args.pg_docs}")
-            print(f"PostgreSQL: ingesting {args.pg_docs} documents", flush=True)
-            report["postgresql"] = run_ingest(subset, url, args.pg_docs, args.pg_checkpoint, args.workers)
+            folders = corpus_folders(corpus, args.pg_docs)
+            print(f"PostgreSQL: ingesting the {len(folders)} first folders of the corpus", flush=True)
+            report["postgresql"] = run_ingest(folders, url, args.pg_docs, args.pg_checkpoint, args.workers)
             print(json.dumps(report["postgresql"], indent=1), flush=True)
             import psycopg
 
