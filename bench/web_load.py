@@ -78,7 +78,11 @@ def generate(path: Path, n_claims: int, seed: int = 1) -> None:
     rng.shuffle(countries)
     vendor_weights = [1.0 / (i + 1) ** 0.8 for i in range(len(vendors))]
     n_docs = (n_claims + CLAIMS_PER_DOC - 1) // CLAIMS_PER_DOC
+    # a throwaway file being filled: no journal, and a page cache big enough for the random-key indexes
+    conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -3000000")
+    conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("BEGIN")
     docs, claims, evidence = [], [], []
     cluster = None
@@ -145,7 +149,6 @@ FROM claims c JOIN documents d ON d.id = c.document_id GROUP BY c.deployment_id"
     store.close()
     # one file, like a database handed over for serving (no -wal beside it)
     c2 = __import__("sqlite3").connect(str(tmp))
-    c2.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c2.execute("PRAGMA journal_mode = DELETE")
     c2.close()
     tmp.rename(path)
@@ -257,6 +260,11 @@ def main() -> int:
         print(f"  done in {time.perf_counter() - t0:.0f} s, {db.stat().st_size / 1e6:.0f} MB", flush=True)
     import sqlite3
 
+    from custodes.store import open_store
+
+    store = open_store(str(db))  # a cached database gets the indexes of newer migrations
+    store.close()
+    sqlite3.connect(str(db)).execute("PRAGMA journal_mode = DELETE").connection.close()
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     n_claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
     n_docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -283,7 +291,7 @@ def main() -> int:
                    "WHERE c.country = :cc ORDER BY c.published DESC LIMIT 300")
     search_sql = ("SELECT d.id, d.title, d.url, d.published, d.domain FROM documents_fts "
                   "JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH :q "
-                  "ORDER BY documents_fts.rank LIMIT 50")
+                  "ORDER BY documents_fts.rowid DESC LIMIT 50")  # custodes's default order: newest first
     endpoints = {
         "map data": (["/index.json"], [ds(map_sql)]),
         "country profile": ([f"/countries/{c}.json" for c in top], [ds(country_sql, cc=c) for c in top]),

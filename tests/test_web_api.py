@@ -126,7 +126,7 @@ def test_vendor_profile(client, db):
     assert data["vendor"]["name"] == vendor
     assert {c["iso2"] for c in data["countries"]} == {
         c for (c,) in sql(db, "SELECT DISTINCT country FROM deployments WHERE vendor = ?", (vendor,))}
-    assert all(ev["vendor"] == vendor for s in data["stories"] for ev in s["evidence"])
+    assert all(c["vendor"] == vendor for s in data["stories"] for ev in s["evidence"] for c in ev["claims"])
     assert client.get(f"/vendors/{slug}").status_code == 200
 
 
@@ -173,6 +173,12 @@ def test_search_finds_documents_and_their_claims(client, db):
     # the query language of the index is not exposed: operators are just words
     assert client.get("/search.json", params={"q": 'NEAR( "Quito" OR * -'}).status_code == 200
     assert client.get("/search.json", params={"q": "zzzznotaword"}).json()["documents"] == []
+    newest = [d["id"] for d in client.get("/search.json", params={"q": "police"}).json()["documents"]]
+    assert newest == [i for (i,) in sql(db, "SELECT d.id FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+                                            "WHERE documents_fts MATCH 'police' ORDER BY d.rowid DESC")]
+    relevant = [d["id"] for d in client.get("/search.json", params={"q": "police", "sort": "relevance"}).json()["documents"]]
+    assert sorted(relevant) == sorted(newest)
+    assert client.get("/search.json", params={"q": "police", "sort": "best"}).status_code == 400
 
 
 def test_new_lists_latest_claims_and_filters(client, db):
@@ -389,9 +395,10 @@ def test_every_documented_path_exists(client, db):
         for name, p in params.items():
             example = {"technology": "drones", "status": "deployed", "vendor": "huawei", "supplier_country": "CN",
                        "country": "KE", "year_from": "2019", "year_to": "2024", "q": "camera", "limit": "5",
-                       "offset": "0"}.get(name)
+                       "offset": "0", "sort": "relevance"}.get(name)
             if name == "table":
                 example = p["schema"]["enum"][0]
+            assert example is not None, f"no example value for the documented parameter {name}"
             r = client.get(concrete(path, db), params={name: example})
             assert r.status_code == 200, (path, name, r.text[:200])
 

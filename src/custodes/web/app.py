@@ -81,10 +81,14 @@ class Guard:
 
 
 class ResponseCache:
-    """Rendered responses by address, dropped whenever the database file changes."""
+    """Rendered responses by address, dropped whenever the database file changes.
 
-    def __init__(self, db: ReadOnlyDB, size: int) -> None:
-        self.db, self.size = db, size
+    Holds at most `size` responses and `max_bytes` of bodies, least recently used out first.
+    """
+
+    def __init__(self, db: ReadOnlyDB, size: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.db, self.size, self.max_bytes = db, size, max_bytes
+        self._bytes = 0
         self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._sig: tuple | None = None
         self._lock = threading.Lock()
@@ -96,6 +100,7 @@ class ResponseCache:
         with self._lock:
             if sig != self._sig:
                 self._items.clear()
+                self._bytes = 0
                 self._sig = sig
                 return None
             found = self._items.get(key)
@@ -104,12 +109,17 @@ class ResponseCache:
             return found
 
     def put(self, key: str, value: tuple[bytes, str]) -> None:
-        if self.size <= 0:
+        if self.size <= 0 or len(value[0]) > self.max_bytes // 8:
             return
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
             self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._bytes += len(value[0])
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped[0])
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
@@ -173,7 +183,7 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
         query = request.url.query
         data = dict(data, request_path=base_path, query_string=query,
                     json_url=twin + ".json" + ("?" + query if query else ""),
-                    csv_base=twin + ".csv", generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                    csv_base=twin + ".csv", base_url=str(request.base_url).rstrip("/"), generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
         return env.get_template(template).render(**data).encode("utf-8"), MEDIA_TYPES[fmt]
 
     def error_response(request: Request, fmt: str, status: int, message: str, parameter: str | None = None) -> Response:
@@ -245,9 +255,10 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
     for fmt in ("html", "json", "csv"):
         suffix = "" if fmt == "html" else "." + fmt
         routes += [
-            Route("/search" + suffix, page("search.html", ("q", "country") + filters + paging,
+            Route("/search" + suffix, page("search.html", ("q", "country") + filters + paging + ("sort",),
                                            lambda db, a: V.search_view(db, a.pop("q", None), a, limit(a),
-                                                                       a.pop("offset", 0)), fmt=fmt)),
+                                                                       a.pop("offset", 0), a.pop("sort", "newest")),
+                                           fmt=fmt)),
             Route("/new" + suffix, page("new.html", ("country",) + filters + ("limit",),
                                         lambda db, a: V.new_view(db, a, limit(a)), fmt=fmt)),
             Route("/method" + suffix, page("method.html", (), lambda db, a: V.method_view(db), fmt=fmt)),

@@ -63,7 +63,8 @@ class ReadOnlyDB:
             conn = psycopg.connect(self.db, autocommit=True, row_factory=dict_row)
         except psycopg.Error as e:
             raise DatabaseError(f"{self.db}: cannot connect: {e}") from e
-        conn.read_only = True
+        # autocommit runs each statement in its own transaction: make every one of them read-only
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         return conn
 
     @property

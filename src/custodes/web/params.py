@@ -72,6 +72,12 @@ def query_text(value: str) -> str:
     return value
 
 
+def sort(value: str) -> str:
+    if value in ("newest", "relevance"):
+        return value
+    raise BadRequest("sort", f"sort must be newest or relevance, not {value[:30]!r}")
+
+
 FILTERS = ("technology", "supplier_country", "vendor", "status", "year_from", "year_to")
 
 
@@ -101,6 +107,7 @@ def parse(query: Mapping[str, str] | Any, allowed: tuple[str, ...], db: ReadOnly
         "limit": lambda v: bounded_int(v, "limit", 1, MAX_LIMIT),
         "offset": lambda v: bounded_int(v, "offset", 0, 100_000),
         "table": lambda v: v,
+        "sort": sort,
     }
     for key in allowed:
         raw = query.get(key)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter, OrderedDict, defaultdict
 from functools import lru_cache
 from importlib import resources
@@ -127,15 +128,20 @@ class Memo:
         self.db = db
         self._sig: tuple | None = None
         self._values: dict[str, Any] = {}
+        self._lock = threading.RLock()  # one thread computes; the others wait for its value
 
     def get(self, name: str, compute) -> Any:
         sig = self.db.signature()
-        if sig != self._sig:
-            self._values = {}
-            self._sig = sig
-        if name not in self._values:
-            self._values[name] = compute()
-        return self._values[name]
+        values = self._values
+        if sig == self._sig and name in values:
+            return values[name]
+        with self._lock:
+            if sig != self._sig:
+                self._values = {}
+                self._sig = sig
+            if name not in self._values:
+                self._values[name] = compute()
+            return self._values[name]
 
 
 _memos: dict[int, Memo] = {}
@@ -384,15 +390,21 @@ def _stories(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, Any]:
             story["documents"][r["document_id"]] = {
                 "id": r["document_id"], "title": r["title"], "url": r["url"], "link": safe_link(r["url"]),
                 "published": r["published"], "domain": r["domain"]}
-        ev_key = (r["sentence"], r["technology"], r["status"])
-        if ev_key not in story["evidence"]:
-            matched = _json_list(r["matched"])
-            story["evidence"][ev_key] = {
-                "sentence": r["sentence"], "matched": matched,
-                "technology": r["technology"], "technology_label": technology_label(r["technology"]),
-                "status": r["status"], "vendor": r["vendor"], "country": r["country"],
-                "deployment_id": r["deployment_id"], "claim_id": r["claim_id"],
-                "document_id": r["document_id"], "evidence_id": r["evidence_id"], "page": r["page"]}
+        # one entry per sentence; the claims it supports are listed under it
+        entry = story["evidence"].get(r["sentence"])
+        if entry is None:
+            entry = story["evidence"][r["sentence"]] = {
+                "sentence": r["sentence"], "matched": [], "document_id": r["document_id"],
+                "evidence_id": r["evidence_id"], "page": r["page"], "claims": []}
+        for word in _json_list(r["matched"]):
+            if word not in entry["matched"]:
+                entry["matched"].append(word)
+        claim = {"technology": r["technology"], "technology_label": technology_label(r["technology"]),
+                 "status": r["status"], "vendor": r["vendor"], "country": r["country"],
+                 "deployment_id": r["deployment_id"], "claim_id": r["claim_id"]}
+        if not any(c["deployment_id"] == claim["deployment_id"] and c["status"] == claim["status"]
+                   for c in entry["claims"]):
+            entry["claims"].append(claim)
     cluster_ids = [s["cluster_id"] for s in stories.values() if s["cluster_id"]]
     sizes: dict[str, int] = {}
     for i in range(0, len(cluster_ids), 500):
@@ -601,8 +613,16 @@ def _named_pages(db: ReadOnlyDB, q: str) -> list[dict[str, str]]:
     return found
 
 
-def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
-    """`/search`: documents by full text, and the claims they (or the filters) yield."""
+SEARCH_SORTS = ("newest", "relevance")
+
+
+def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: int, offset: int,
+                sort: str = "newest") -> dict[str, Any]:
+    """`/search`: documents by full text, and the claims they (or the filters) yield.
+
+    `sort`: newest (most recently added documents first; fast however common the words)
+    or relevance (BM25 / ts_rank over every match).
+    """
     words = re.findall(r"\w+", q or "")[:12]
     documents: list[dict[str, Any]] = []
     doc_ids: list[str] = []
@@ -611,14 +631,16 @@ def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: i
             rows = db.rows(
                 "SELECT d.id, d.title, d.url, d.published, d.domain, substr(d.text, 1, 20000) AS text "
                 "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-                "WHERE documents_fts MATCH ? ORDER BY documents_fts.rank LIMIT ? OFFSET ?",
+                "WHERE documents_fts MATCH ? ORDER BY "
+                + ("documents_fts.rank" if sort == "relevance" else "documents_fts.rowid DESC") + " LIMIT ? OFFSET ?",
                 (_fts_query(q or ""), limit, offset))
         else:
+            order = ("ts_rank(d.search, plainto_tsquery('english', ?)) DESC, d.id" if sort == "relevance"
+                     else "d.ingested_at DESC, d.id DESC")
             rows = db.rows(
                 "SELECT d.id, d.title, d.url, d.published, d.domain, substr(d.text, 1, 20000) AS text "
-                "FROM documents d WHERE d.search @@ plainto_tsquery('english', ?) "
-                "ORDER BY ts_rank(d.search, plainto_tsquery('english', ?)) DESC, d.id LIMIT ? OFFSET ?",
-                (" ".join(words), " ".join(words), limit, offset))
+                f"FROM documents d WHERE d.search @@ plainto_tsquery('english', ?) ORDER BY {order} LIMIT ? OFFSET ?",
+                (" ".join(words), *((" ".join(words),) if sort == "relevance" else ()), limit, offset))
         for r in rows:
             doc_ids.append(r["id"])
             documents.append({"id": r["id"], "title": r["title"], "title_segments": segments(r["title"] or "", words),
@@ -639,7 +661,7 @@ def search_view(db: ReadOnlyDB, q: str | None, filters: dict[str, Any], limit: i
     claims = [dict(r, country_name=country_name(r["country"]), technology_label=technology_label(r["technology"]),
                    link=safe_link(r["url"]), vendor_slug=(vendor_by_name(db, r["vendor"]) or {}).get("slug"))
               for r in crows]
-    return _page(db, title=f"Search: {q}" if q else "Search", q=q or "", filters=public_filters(filters),
+    return _page(db, title=f"Search: {q}" if q else "Search", q=q or "", sort=sort, filters=public_filters(filters),
                  pages=_named_pages(db, q or ""),
                  options=filter_options(db), limit=limit, offset=offset, documents=documents, claims=claims,
                  tables={"claims": claims, "documents": [{k: d[k] for k in ("id", "title", "url", "published", "domain")}
