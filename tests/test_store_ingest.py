@@ -15,8 +15,8 @@ def sample_items():
                        url="https://a.example.org/x", published="2022-02-02")
     docs[5] = document(docs[5].text + " [KE facial_recognition vendor=Huawei status=deployed settings=airports]",
                        url="https://b.example.org/y", published="2023-03-03")
-    docs[8] = document("La policía de Quito instaló cámaras de reconocimiento facial en el centro histórico. "
-                       "[EC facial_recognition]", language="es", url="https://c.example.org/es")
+    docs[8] = document("Die Polizei in Quito installierte Kameras zur Gesichtserkennung in der Altstadt. "
+                       "[EC facial_recognition]", language="de", url="https://c.example.org/de")
     return docs + [IngestError(source="reports/broken.pdf", reason="not a PDF: no %PDF header")]
 
 
@@ -54,9 +54,9 @@ def test_non_english_documents_are_stored_but_not_extracted(db_url):
     assert summary.documents_not_extracted == 1
     with open_store(db_url) as store:
         row = store.query_dicts("SELECT language, extracted, note FROM documents WHERE url = ?",
-                                ("https://c.example.org/es",))[0]
-        assert row["language"] == "es" and row["extracted"] == 0
-        assert "es" in row["note"] and "not extracted" in row["note"]
+                                ("https://c.example.org/de",))[0]
+        assert row["language"] == "de" and row["extracted"] == 0
+        assert "de" in row["note"] and "not extracted" in row["note"]
         assert store.scalar("SELECT count(*) FROM claims WHERE country = 'EC'") == 0
 
 

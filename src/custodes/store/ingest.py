@@ -25,7 +25,6 @@ Extractor = Callable[[Document], ExtractResult]
 ProgressCallback = Callable[["IngestSummary"], None]
 ErrorCallback = Callable[[IngestError], None]
 
-EXTRACT_LANGUAGES = ("en",)  # the extraction engine reads English only
 DOCS_PER_TASK = 16  # documents sent to a worker at once: amortises the pickling
 MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
 MAX_ERRORS_KEPT = 1000  # in the summary; the errors table keeps them all
@@ -90,21 +89,36 @@ def _default_extractor() -> Extractor:
     return extract_document
 
 
-def _not_extracted_note(language: str | None) -> str:
-    return f"not extracted: language '{language}' (only English is extracted)"
+def read_languages() -> frozenset[str]:
+    """The languages the extraction engine reads (custodes.extract.READ_LANGUAGES; English at least)."""
+    try:
+        from custodes.extract import READ_LANGUAGES
+    except ImportError:
+        return frozenset({"en"})
+    return frozenset(READ_LANGUAGES)
+
+
+def extraction_state(doc: Document, result: ExtractResult | None) -> tuple[str | None, bool, str | None]:
+    """(language, extracted, note) of a document: one in a language extraction does not read is
+    stored with extracted = 0, no claims, and a note saying so."""
+    language = (result.language if result is not None and result.language else None) or doc.language
+    extracted = result is not None and (not language or language in read_languages())
+    note = result.note if result is not None else None
+    if not extracted and not note:
+        note = f"not extracted: language '{language}' is not one custodes reads"
+    return language, extracted, note
 
 
 def prepare(doc: Document, extractor: Extractor | None = None) -> tuple[str, Any, bytes | None]:
-    """Extract claims and sign one document: ("ok", ExtractResult | None, signature) or ("error", reason, None).
+    """Extract claims and sign one document: ("ok", ExtractResult, signature) or ("error", reason, None).
 
-    Pure and picklable, so it runs the same in this process or a worker.
+    Pure and picklable, so it runs the same in this process or a worker. The
+    extractor decides what a language it does not read gives (no claims, a note).
     """
     from custodes.resolve import signature
 
     try:
-        result = None
-        if not doc.language or doc.language in EXTRACT_LANGUAGES:
-            result = (extractor or _default_extractor())(doc)
+        result = (extractor or _default_extractor())(doc)
         return ("ok", result, signature(doc.text))
     except Exception as exc:  # one document's failure stays with it
         return ("error", f"extraction failed: {type(exc).__name__}: {exc}", None)
@@ -169,14 +183,7 @@ def store_document(store: Store, doc: Document, result: ExtractResult | None,
 
     from custodes.resolve import assign_cluster, claim_deployment_id
 
-    language = doc.language or (result.language if result else None)
-    extracted = result is not None and (not language or language in EXTRACT_LANGUAGES)
-    if result is not None and result.language and result.language not in EXTRACT_LANGUAGES:
-        extracted, language = False, result.language
-    if extracted:
-        note = result.note if result else None
-    else:
-        note = (result.note if result and result.note else None) or _not_extracted_note(language)
+    language, extracted, note = extraction_state(doc, result)
     claims = list(result.claims) if (extracted and result) else []
     jsonb = "::jsonb" if store.backend == "postgresql" else ""
     with store.transaction():
@@ -285,8 +292,7 @@ class _Run:
         else:
             self.summary.documents_new += 1
             self.summary.claims += stored
-            language = doc.language or (payload.language if payload else None)
-            if payload is None or (language and language not in EXTRACT_LANGUAGES):
+            if not extraction_state(doc, payload)[1]:
                 self.summary.documents_not_extracted += 1
         self.tick()
 
