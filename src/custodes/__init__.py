@@ -20,6 +20,9 @@ def extract(text: str, *, url: str | None = None, title: str | None = None,
 _LAZY = {name: "custodes.query" for name in (
     "query", "claims", "country_profile", "vendor_profile", "technology_profile",
     "deployment_detail", "list_countries", "list_vendors")}
+# The database (custodes.store): `custodes.ingest` stays the readers' subpackage, so the
+# ingest function is custodes.store.ingest; opening a database is custodes.open_store.
+_LAZY.update({"open_store": "custodes.store", "IngestSummary": "custodes.store"})
 
 
 def __getattr__(name: str):
