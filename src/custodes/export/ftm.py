@@ -27,6 +27,9 @@ from collections import defaultdict
 from typing import IO, Any, Iterable
 
 PREFIX = "custodes"
+# Source URLs on a deployment's Event and UnknownLink; every document is also its own
+# Document entity with a Documentation link, so nothing is lost by the cap.
+MAX_SOURCE_URLS = 25
 
 
 def _make(schema: str, *key: str):
@@ -94,13 +97,14 @@ def entities(rows: Iterable[dict], reader) -> Iterable[Any]:
             if once(company):
                 yield company
         evidence = _evidence(reader, dep["id"])
-        urls = sorted({e["url"] for e in evidence if e["url"]})
+        # the best-ranked evidence first (by confidence), so the cap keeps the strongest sources
+        urls = list(dict.fromkeys(e["url"] for e in evidence if e["url"]))[:MAX_SOURCE_URLS]
         event = _make("Event", dep["id"])
         event.add("name", f"{country_name}: {tech_words} ({dep['status']})")
         event.add("country", dep["country"].lower())
         event.add("startDate", dep.get("first_seen"))
         event.add("endDate", dep.get("last_seen"))
-        event.add("organizer", state.id)
+        event.add("organizer", state.id, cleaned=True)
         event.add("keywords", [dep["technology"], dep["status"], *dep.get("settings", [])])
         event.add("recordId", dep["id"])
         event.add("sourceUrl", urls)
@@ -112,12 +116,12 @@ def entities(rows: Iterable[dict], reader) -> Iterable[Any]:
             + (f", supplied by {dep['vendor']}" if dep.get("vendor") else "")
             + (f", from {dep['supplier_country']}" if dep.get("supplier_country") else "") + "."))
         if company is not None:
-            event.add("involved", company.id)
+            event.add("involved", company.id, cleaned=True)
         yield event
         if company is not None:
             link = _make("UnknownLink", dep["id"])
-            link.add("subject", company.id)
-            link.add("object", state.id)
+            link.add("subject", company.id, cleaned=True)
+            link.add("object", state.id, cleaned=True)
             link.add("role", f"supplier of {tech_words}")
             link.add("status", dep["status"])
             link.add("startDate", dep.get("first_seen"))
@@ -141,8 +145,8 @@ def entities(rows: Iterable[dict], reader) -> Iterable[Any]:
             if once(document):
                 yield document
             documentation = _make("Documentation", doc_id, dep["id"])
-            documentation.add("document", document.id)
-            documentation.add("entity", event.id)
+            documentation.add("document", document.id, cleaned=True)
+            documentation.add("entity", event.id, cleaned=True)
             documentation.add("role", f"evidence: {first['status']}")
             documentation.add("date", first["published"])
             documentation.add("summary", [e["sentence"] for e in items])
