@@ -159,3 +159,21 @@ def test_views_exist_in_postgresql_too(tmp_path, request):
         store.conn.rollback()
     finally:
         store.close()
+
+
+def test_views_arrive_on_an_older_database(tmp_path):
+    """A database made before the views (schema version 2) gets them on its next open."""
+    from custodes.store import open_store
+    from query_world import fill
+
+    path = str(tmp_path / "old.db")
+    store = open_store(path, migrate=False)
+    store.migrate(target=2)
+    fill(store)
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'deployment_overview'").fetchall()
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        n = conn.execute("SELECT COUNT(*) FROM deployment_overview WHERE country_name IS NOT NULL").fetchone()[0]
+    assert n == len(custodes.query(path))
