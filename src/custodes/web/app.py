@@ -214,6 +214,8 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
                     raise P.BadRequest(None, f"malformed address part {str(key)[:40]!r}")
                 args = P.parse(request.query_params, allowed + (("table",) if f == "csv" else ()), database)
                 args.pop("table", None)
+                if f == "csv" and keyed:
+                    args["rows_limit"] = V.DOWNLOAD_ROWS  # a download holds the whole table, not a page of it
 
                 def work() -> tuple[bytes, str]:
                     data = call(database, key, args) if keyed else call(database, args)

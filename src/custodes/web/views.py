@@ -23,7 +23,8 @@ from custodes.web.db import ReadOnlyDB
 DEMO_TITLE_PREFIX = "[Invented example]"
 STORIES_LIMIT = 60  # story clusters shown on a profile page; the JSON says how many more there are
 EVIDENCE_ROWS_LIMIT = 300  # evidence rows read for one profile page, newest first
-TABLE_LIMIT = 2000  # rows of one table on a page or in a download
+PAGE_ROWS = 500  # deployments listed on a page (its JSON says how many there are in all)
+DOWNLOAD_ROWS = 100_000  # rows of one table in a CSV download
 
 
 class NotFound(Exception):
@@ -308,17 +309,19 @@ DEPLOYMENT_COLUMNS = ("id, country, technology, vendor, supplier_country, status
                       "last_seen, n_claims, n_documents, n_clusters, n_domains")
 
 
-def _deployments(db: ReadOnlyDB, where: str, params: list[Any]) -> list[dict[str, Any]]:
+def _deployments(db: ReadOnlyDB, where: str, params: list[Any], limit: int = PAGE_ROWS) -> list[dict[str, Any]]:
     rows = db.rows(f"SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE {where} "
-                   f"ORDER BY n_clusters DESC, last_seen DESC, id LIMIT {TABLE_LIMIT}", params)
+                   f"ORDER BY n_clusters DESC, last_seen DESC, id LIMIT ?", [*params, limit])
     return [_deployment_row(r, db) for r in rows]
 
 
-def _by_status(deployments: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    """Rows of `key` (technology or country) with their deployment counts per status."""
+def _by_status(db: ReadOnlyDB, where: str, params: list[Any], key: str) -> list[dict[str, Any]]:
+    """Rows of `key` (technology or country) with their deployment counts per status, over all matches."""
+    assert key in ("technology", "country")
     table: dict[str, Counter] = defaultdict(Counter)
-    for d in deployments:
-        table[d[key]][d["status"]] += 1
+    for r in db.rows(f"SELECT {key} AS k, status, COUNT(*) AS n FROM deployments WHERE {where} "
+                     f"GROUP BY {key}, status", params):
+        table[r["k"]][r["status"]] += r["n"]
     rows = []
     for k, counts in table.items():
         label = technology_label(k) if key == "technology" else country_name(k)
@@ -327,21 +330,24 @@ def _by_status(deployments: list[dict[str, Any]], key: str) -> list[dict[str, An
     return sorted(rows, key=lambda r: (-r["total"], r["label"]))
 
 
-def _suppliers(deployments: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _suppliers(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """Vendors (with their technologies) and supplier countries, counted over all matching deployments."""
     vendors: dict[str, dict[str, Any]] = {}
     origins: dict[str, dict[str, Any]] = {}
-    for d in deployments:
-        if d["vendor"]:
-            v = vendors.setdefault(d["vendor"], {"vendor": d["vendor"], "slug": d["vendor_slug"],
-                                                 "supplier_country": d["supplier_country"],
+    for r in db.rows(f"SELECT vendor, supplier_country, technology, COUNT(*) AS n FROM deployments "
+                     f"WHERE {where} GROUP BY vendor, supplier_country, technology", params):
+        if r["vendor"]:
+            known = vendor_by_name(db, r["vendor"])
+            v = vendors.setdefault(r["vendor"], {"vendor": r["vendor"], "slug": known["slug"] if known else None,
+                                                 "supplier_country": r["supplier_country"],
                                                  "deployments": 0, "technologies": set()})
-            v["deployments"] += 1
-            v["technologies"].add(d["technology"])
-        if d["supplier_country"]:
-            o = origins.setdefault(d["supplier_country"], {"supplier_country": d["supplier_country"],
-                                                           "name": d["supplier_country_name"],
+            v["deployments"] += r["n"]
+            v["technologies"].add(r["technology"])
+        if r["supplier_country"]:
+            o = origins.setdefault(r["supplier_country"], {"supplier_country": r["supplier_country"],
+                                                           "name": country_name(r["supplier_country"]),
                                                            "deployments": 0})
-            o["deployments"] += 1
+            o["deployments"] += r["n"]
     for v in vendors.values():
         v["technologies"] = sorted(v["technologies"])
     return {
@@ -350,8 +356,14 @@ def _suppliers(deployments: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     }
 
 
-def _settings(deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    counts = Counter(s for d in deployments for s in d["settings"])
+def _settings(db: ReadOnlyDB, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    if db.dialect == "sqlite":
+        sql = (f"SELECT j.value AS setting, COUNT(*) AS n FROM deployments, json_each(deployments.settings) AS j "
+               f"WHERE {where} GROUP BY j.value")
+    else:
+        sql = (f"SELECT j.setting, COUNT(*) AS n FROM deployments, "
+               f"jsonb_array_elements_text(deployments.settings) AS j(setting) WHERE {where} GROUP BY j.setting")
+    counts = {r["setting"]: r["n"] for r in db.rows(sql, params)}
     return [{"setting": s, "label": labels()["settings"].get(s, s), "deployments": n}
             for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -449,63 +461,70 @@ def map_view(db: ReadOnlyDB, filters: dict[str, Any]) -> dict[str, Any]:
 
 def country_view(db: ReadOnlyDB, iso2: str, filters: dict[str, Any]) -> dict[str, Any]:
     """`/countries/{ISO2}`: what a country uses, from whom, since when, on what evidence."""
+    rows_limit = filters.pop("rows_limit", PAGE_ROWS)
     filters = dict(filters, country=iso2)
     where, params = deployment_filters(filters)
-    deployments = _deployments(db, where, params)
+    deployments = _deployments(db, where, params, rows_limit)
     info = db.row("SELECT iso2, name, region, subregion FROM countries WHERE iso2 = ?", (iso2,)) or {}
     if not deployments and not db.value("SELECT 1 FROM claims WHERE country = ? LIMIT 1", (iso2,)):
         if not any(filters.get(k) for k in ("technology", "vendor", "supplier_country", "status", "year_from", "year_to")):
             raise NotFound(f"no claims about {country_name(iso2)} ({iso2}) in this database")
     cwhere, cparams = claim_filters(filters)
-    stories = _stories(db, cwhere, cparams)
-    suppliers = _suppliers(deployments)
+    technologies = _by_status(db, where, params, "technology")
+    suppliers = _suppliers(db, where, params)
     return _page(db, title=country_name(iso2), iso2=iso2, name=country_name(iso2),
                  region=info.get("region"), subregion=info.get("subregion"), filters=public_filters(filters),
-                 options=filter_options(db), technologies=_by_status(deployments, "technology"),
-                 suppliers=suppliers, settings=_settings(deployments),
-                 timeline=_timeline(db, cwhere, cparams), deployments=deployments, **stories,
+                 options=filter_options(db), technologies=technologies,
+                 suppliers=suppliers, settings=_settings(db, where, params),
+                 timeline=_timeline(db, cwhere, cparams), deployments=deployments,
+                 n_deployments=sum(t["total"] for t in technologies), **_stories(db, cwhere, cparams),
                  tables={"deployments": deployments, "vendors": suppliers["vendors"],
                          "supplier_countries": suppliers["supplier_countries"]})
 
 
 def vendor_view(db: ReadOnlyDB, slug: str, filters: dict[str, Any]) -> dict[str, Any]:
     """`/vendors/{slug}`: the countries a vendor supplies, with technologies and evidence."""
+    rows_limit = filters.pop("rows_limit", PAGE_ROWS)
     vendor = vendor_directory(db).get(slug)
     if vendor is None:
         raise NotFound(f"no vendor with slug {slug!r} in this database")
     filters = dict(filters, vendor=vendor)
     where, params = deployment_filters(filters)
-    deployments = _deployments(db, where, params)
+    deployments = _deployments(db, where, params, rows_limit)
     countries = _map_counts(db, where, params)
     cwhere, cparams = claim_filters(filters)
+    technologies = _by_status(db, where, params, "technology")
     return _page(db, title=vendor["name"], vendor={k: vendor[k] for k in ("slug", "name", "country", "aliases")},
                  supplier_country_name=country_name(vendor["country"]) if vendor["country"] else None,
                  filters=public_filters(filters), options=filter_options(db), countries=countries,
                  max_technologies=max((c["technologies"] for c in countries), default=0),
-                 technologies=_by_status(deployments, "technology"), deployments=deployments,
+                 technologies=technologies, deployments=deployments,
+                 n_deployments=sum(t["total"] for t in technologies),
                  timeline=_timeline(db, cwhere, cparams), **_stories(db, cwhere, cparams),
                  tables={"countries": countries, "deployments": deployments})
 
 
 def technology_view(db: ReadOnlyDB, technology: str, filters: dict[str, Any]) -> dict[str, Any]:
     """`/technologies/{id}`: where a technology is used, by status."""
+    rows_limit = filters.pop("rows_limit", PAGE_ROWS)
     if technology not in TECHNOLOGIES:
         raise NotFound(f"no technology {technology!r}; the taxonomy's technologies are: {', '.join(TECHNOLOGIES)}")
     filters = dict(filters, technology=technology)
     where, params = deployment_filters(filters)
-    deployments = _deployments(db, where, params)
+    deployments = _deployments(db, where, params, rows_limit)
     countries = _map_counts(db, where, params)
     label, description = labels()["technologies"][technology]
-    by_status = {s: sorted({(d["country"], d["country_name"]) for d in deployments if d["status"] == s},
+    countries_by_status = _by_status(db, where, params, "country")
+    by_status = {s: sorted(((c["country"], c["label"]) for c in countries_by_status if c["statuses"][s]),
                            key=lambda c: c[1]) for s in STATUSES}
-    suppliers = _suppliers(deployments)
+    suppliers = _suppliers(db, where, params)
     return _page(db, title=label, technology=technology, label=label, description=description,
                  filters=public_filters(filters), options=filter_options(db), countries=countries,
                  max_technologies=max((c["technologies"] for c in countries), default=0),
                  by_status=[{"status": s, "label": status_label(s),
                              "countries": [{"iso2": c, "name": n} for c, n in by_status[s]]} for s in STATUSES],
-                 countries_by_status=_by_status(deployments, "country"), suppliers=suppliers,
-                 deployments=deployments,
+                 countries_by_status=countries_by_status, suppliers=suppliers, deployments=deployments,
+                 n_deployments=sum(c["total"] for c in countries_by_status),
                  tables={"deployments": deployments, "countries": countries, "vendors": suppliers["vendors"]})
 
 
