@@ -99,3 +99,15 @@ def test_text_with_nul_characters_is_stored_on_both_backends(db_url):
     with open_store(db_url) as store:
         text = store.scalar("SELECT text FROM documents")
         assert len(text) == len(doc.text) and "Gulu" in text
+
+
+def test_progress_is_reported_as_documents_are_stored(tmp_path):
+    seen = []
+    items = sample_items()
+    summary = ingest_documents(items, tmp_path / "c.db", workers=1, extractor=bracket_extractor,
+                               progress=lambda s: seen.append((s.documents, s.claims, s.errors)))
+    assert len(seen) >= len(items)
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)  # never goes back
+    assert seen[-1] == (summary.documents, summary.claims, summary.errors) == (len(items) - 1, 2, 1)
+    described = summary.describe()
+    assert f"documents: {len(items) - 1} new, 0 already stored" in described and "errors: 1" in described
