@@ -5,6 +5,7 @@ Runs against SQLite and PostgreSQL (the `db` fixture of query_world).
 from __future__ import annotations
 
 import csv
+import sqlite3
 import io
 import json
 
@@ -227,3 +228,20 @@ def test_a_store_can_be_passed_and_is_left_as_it_was(db):
             assert store.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     finally:
         store.close()
+
+
+def test_a_file_that_is_no_custodes_database(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("not a database at all\n" * 100)
+    result = run("query", "--db", str(junk))
+    assert result.exit_code == 2 and "notes.db" in result.stderr and "not a custodes database" in result.stderr
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    with pytest.raises(ValueError, match="empty.db"):
+        custodes.country_profile(str(empty), "KE")
+
+
+def test_unreachable_postgresql_is_one_line():
+    result = run("query", "--db", "postgresql://nobody:secret@127.0.0.1:9/none")
+    assert result.exit_code == 2
+    assert "cannot connect to PostgreSQL" in result.stderr and "secret" not in result.stderr

@@ -115,7 +115,7 @@ def query(
         rows = run_query(db, country=country, technology=technology, vendor=vendor,
                          supplier_country=supplier_country, status=status, since=since,
                          until=until, min_sources=min_sources, limit=limit)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, OSError) as exc:
         _fail(exc)
     if format == "json":
         from custodes.render import dump_json
@@ -146,7 +146,7 @@ def profile(
     _choice(format, ("text", "json"), "--format")
     try:
         result = country_profile(db, country)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, OSError) as exc:
         _fail(exc)
     from custodes.render import console, dump_json, print_country_profile
 
@@ -168,7 +168,7 @@ def vendor(
     _choice(format, ("text", "json"), "--format")
     try:
         result = vendor_profile(db, name)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, OSError) as exc:
         _fail(exc)
     from custodes.render import console, dump_json, print_vendor_profile
 
@@ -205,7 +205,7 @@ def export(
                             technology=technology, vendor=vendor, supplier_country=supplier_country,
                             status=status, since=since, until=until, min_sources=min_sources,
                             limit=limit)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, OSError) as exc:
         _fail(exc)
     note = f"{counts['written']} {'entities' if format == 'ftm' else what} written"
     if counts["skipped"]:

@@ -28,6 +28,7 @@ from custodes.model import SETTINGS, STATUSES, TECHNOLOGIES
 
 DEFAULT_DB = "custodes.db"
 EVIDENCE_LIMIT = 10  # sentences in a profile's "strongest evidence"
+CONNECT_TIMEOUT_S = 10
 
 # Columns of one deployment row, in the order tables and CSV files show them.
 DEPLOYMENT_FIELDS = (
@@ -119,13 +120,18 @@ def _connect(db: Any) -> Reader:
         if text.startswith(("postgresql://", "postgres://")):
             import psycopg
 
-            return Reader(psycopg.connect(text, autocommit=True), "postgres", owned=True)
+            shown = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", text)
+            try:
+                conn = psycopg.connect(text, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+            except psycopg.Error as exc:
+                raise ConnectionError(f"{shown}: cannot connect to PostgreSQL ({str(exc).strip()})") from None
+            return _checked(Reader(conn, "postgres", owned=True), shown)
         path = Path(text)
         if not path.is_file():
             raise FileNotFoundError(
                 f"{text}: no such database file; build one with `custodes ingest SOURCE --db {text}`")
         conn = sqlite3.connect(str(path), timeout=30)
-        return Reader(conn, "sqlite", owned=True)
+        return _checked(Reader(conn, "sqlite", owned=True), text)
     # A Store from custodes.store, or any object carrying an open DB-API connection.
     for attr in ("conn", "connection", "_conn"):
         conn = getattr(db, attr, None)
@@ -135,6 +141,17 @@ def _connect(db: Any) -> Reader:
     if type(db).__module__.startswith("psycopg"):
         return Reader(db, "postgres", owned=False)
     raise TypeError(f"db: expected a SQLite path, a postgresql:// URL or a connection, not {type(db).__name__}")
+
+
+def _checked(reader: Reader, shown: str) -> Reader:
+    """The reader, once its database is known to hold custodes tables; else a clear error."""
+    try:
+        reader.all("SELECT id FROM deployments WHERE 1 = 0")
+    except Exception as exc:  # sqlite3 and psycopg errors alike: wrong file, empty schema
+        reader.close()
+        raise ValueError(f"{shown}: not a custodes database ({str(exc).strip()}); "
+                         f"build one with `custodes ingest SOURCE --db ...`") from None
+    return reader
 
 
 @contextmanager
