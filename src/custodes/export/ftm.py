@@ -64,7 +64,6 @@ WHERE cl.deployment_id = ? ORDER BY COALESCE(cl.confidence, 0) DESC, e.id""", (d
 
 def entities(rows: Iterable[dict], reader) -> Iterable[Any]:
     """FtM entity proxies for deployments (from custodes.query), each entity once."""
-
     vendors = _vendor_info(reader)
     seen: set[str] = set()
 
