@@ -33,6 +33,9 @@ LSH_BANDS = 42  # 42 bands x 3 rows: pairs at Jaccard 0.4 become candidates 94% 
 LSH_ROWS = 3
 DUPLICATE_JACCARD = 0.4  # estimated Jaccard at or above which two texts are one story
 MINHASH_SEED = 1
+# An LSH band key shared by more documents than this comes from boilerplate (menus, notices)
+# rather than a story, and nominates no candidates; a story's own bands are far rarer.
+MAX_DOCUMENTS_PER_BAND = 50
 # Most recent news first when two claims share a date: a halt outranks a deployment, etc.
 STATUS_RANK = {"alleged": 0, "development": 1, "planned": 2, "trial": 3, "deployed": 4, "halted": 5}
 
@@ -122,6 +125,15 @@ def _in(n: int) -> str:
     return "(" + ", ".join("?" * n) + ")"
 
 
+@lru_cache(maxsize=4)
+def _candidates_sql(n_keys: int) -> str:
+    """(band_key, document_id) for each key, at most MAX_DOCUMENTS_PER_BAND + 1 rows per key:
+    the work per document stays bounded however big the database grows."""
+    one = ("SELECT * FROM (SELECT band_key, document_id FROM minhash_bands WHERE band_key = ? "
+           f"LIMIT {MAX_DOCUMENTS_PER_BAND + 1}) AS k{{i}}")
+    return " UNION ALL ".join(one.format(i=i) for i in range(n_keys))
+
+
 def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
     """Index one stored document's signature and join it to its story cluster.
 
@@ -133,15 +145,19 @@ def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
     matches: list[str] = []
     if sig is not None:
         keys = band_keys(sig)
-        candidates = sorted({r[0] for r in store.query(
-            f"SELECT document_id FROM minhash_bands WHERE band_key IN {_in(len(keys))}", keys)}
-            - {document_id})
+        by_key: dict[int, list[str]] = {}
+        for key, other in store.query(_candidates_sql(len(keys)), keys):
+            by_key.setdefault(key, []).append(other)
+        # a band shared by very many documents is boilerplate, not a story: it nominates no one
+        candidates = sorted({other for members in by_key.values() if len(members) <= MAX_DOCUMENTS_PER_BAND
+                             for other in members} - {document_id})
         if candidates:
-            for other, other_sig in store.query(
-                    f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(candidates))}",
-                    candidates):
-                if estimated_jaccard(sig, bytes(other_sig)) >= DUPLICATE_JACCARD:
-                    matches.append(other)
+            rows = store.query(
+                f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(candidates))}",
+                candidates)
+            others = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype="<u4").reshape(len(rows), -1)
+            similar = (others == np.frombuffer(sig, dtype="<u4")).mean(axis=1) >= DUPLICATE_JACCARD
+            matches = [row[0] for row, hit in zip(rows, similar) if hit]
         store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
                           "ON CONFLICT DO NOTHING", [(k, document_id) for k in keys])
     # an empty signature marks a document with no words as indexed all the same
