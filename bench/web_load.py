@@ -283,7 +283,7 @@ def main() -> int:
         return f"/{dname}.json?sql={q(sql)}&_shape=array{extra}"
 
     map_sql = ("SELECT country, COUNT(DISTINCT technology) AS technologies, COUNT(*) AS deployments, "
-               "COUNT(DISTINCT vendor) AS vendors, SUM(n_documents) AS documents FROM deployments "
+               "COUNT(DISTINCT vendor) AS vendors FROM deployments "
                "WHERE country IS NOT NULL GROUP BY country")
     country_sql = ("SELECT c.id, c.technology, c.status, c.vendor, c.deployment_id, e.sentence, e.matched, "
                    "d.id AS document_id, d.title, d.url, d.published, d.cluster_id FROM claims c "

@@ -51,7 +51,9 @@ def format_profile(profile: dict) -> str:
     if vendors:
         lines.append("  Suppliers: " + ", ".join(v["vendor"] for v in vendors))
     for ev in profile.get("evidence", [])[:3]:
-        lines.append(f"  \u201c{ev.get('sentence', '').strip()}\u201d ({ev.get('document_title') or ev.get('title') or ''})")
+        doc = ev.get("document") or {}
+        source = ", ".join(x for x in (doc.get("domain"), doc.get("published")) if x)
+        lines.append(f"  \u201c{(ev.get('sentence') or '').strip()}\u201d" + (f" ({source})" if source else ""))
     return "\n".join(lines)
 
 

@@ -436,10 +436,10 @@ def _stories(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, Any]:
 def _map_counts(db: ReadOnlyDB, where: str, params: list[Any]) -> list[dict[str, Any]]:
     rows = db.rows(
         "SELECT country, COUNT(DISTINCT technology) AS technologies, COUNT(*) AS deployments, "
-        "COUNT(DISTINCT vendor) AS vendors, SUM(n_documents) AS documents "
+        "COUNT(DISTINCT vendor) AS vendors "
         f"FROM deployments WHERE {where} AND country IS NOT NULL GROUP BY country", params)
     out = [{"iso2": r["country"], "name": country_name(r["country"]), "technologies": r["technologies"],
-            "deployments": r["deployments"], "vendors": r["vendors"], "documents": int(r["documents"] or 0)}
+            "deployments": r["deployments"], "vendors": r["vendors"]}
            for r in rows]
     return sorted(out, key=lambda c: (-c["technologies"], -c["deployments"], c["name"]))
 

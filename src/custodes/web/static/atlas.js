@@ -47,7 +47,7 @@
     }
     box.appendChild(el("h3", {}, c.name));
     var dl = el("dl");
-    [["Technologies", c.technologies], ["Deployments", c.deployments], ["Vendors", c.vendors], ["Documents", c.documents]]
+    [["Technologies", c.technologies], ["Deployments", c.deployments], ["Named vendors", c.vendors]]
       .forEach(function (pair) {
         dl.appendChild(el("dt", {}, pair[0]));
         dl.appendChild(el("dd", {}, String(pair[1] || 0)));
@@ -151,7 +151,7 @@
     tbody.textContent = "";
     if (!countries.length) {
       var empty = el("tr");
-      empty.appendChild(el("td", { colspan: "5", "class": "muted" }, "No country matches these filters."));
+      empty.appendChild(el("td", { colspan: "4", "class": "muted" }, "No country matches these filters."));
       tbody.appendChild(empty);
     }
     countries.forEach(function (c) {
@@ -159,7 +159,7 @@
       var td = el("td");
       td.appendChild(el("a", { href: "/countries/" + encodeURIComponent(c.iso2) }, c.name));
       tr.appendChild(td);
-      [c.technologies, c.deployments, c.vendors, c.documents].forEach(function (n) {
+      [c.technologies, c.deployments, c.vendors].forEach(function (n) {
         tr.appendChild(el("td", { "class": "num" }, String(n)));
       });
       tbody.appendChild(tr);
