@@ -235,12 +235,26 @@ def _is_stored(store: Store, document_id: str) -> bool:
 
 # -- the run ---------------------------------------------------------------
 
+PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """In a worker: end when the ingest process is gone (killed with SIGKILL, say), never linger."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="custodes-parent-watch", daemon=True).start()
+
+
 def _pool(workers: int, extractor: Extractor | None) -> ProcessPoolExecutor:
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(["custodes.model", "custodes.resolve"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # spawn: workers are children of this process, so they can tell when it dies
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
 
 
 class _Run:
