@@ -271,6 +271,7 @@ class _Run:
         self.started = time.monotonic()
         self.executor: ProcessPoolExecutor | None = None
         self.in_flight: deque[tuple[list[Document], Future]] = deque()
+        self.batches_inline_done = False
 
     def error(self, error: IngestError) -> None:
         store_error(self.store, error)
@@ -311,7 +312,9 @@ class _Run:
         self.tick()
 
     def submit(self, batch: list[Document]) -> None:
-        if self.workers == 1:
+        # one process for a first batch: a handful of documents is done before a pool starts
+        if self.workers == 1 or (self.executor is None and not self.batches_inline_done):
+            self.batches_inline_done = self.workers > 1
             for doc in batch:
                 self.write(doc, prepare(doc, self.extractor))
             return
