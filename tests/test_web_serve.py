@@ -86,3 +86,16 @@ def test_demo_ingests_prints_a_profile_and_serves_with_the_notice(tmp_path):
     out = proc.stdout.read()
     assert f"({busiest['iso2']}):" in out, out
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_serve_and_demo_are_documented():
+    from typer.testing import CliRunner
+
+    from custodes.cli import app
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in ("serve", "demo"):
+        result = CliRunner().invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and f"custodes {command}" in result.output and "Example:" in result.output
+        assert f"custodes {command}" in readme
+    assert "scripts/demo" in readme.split("## ")[0]  # the README's first screen
