@@ -428,3 +428,30 @@ def test_every_json_route_is_documented(client):
             assert path in spec_paths, f"{path} is served but not in openapi.json"
             documented.add(path)
     assert documented == spec_paths
+
+
+def test_pages_list_the_best_sourced_deployments_and_csv_has_them_all(tmp_path):
+    """A large country: the page shows PAGE_ROWS deployments and says how many exist; the CSV holds every one."""
+    import importlib.util
+
+    from custodes.web.views import PAGE_ROWS
+
+    spec = importlib.util.spec_from_file_location("web_load", Path(__file__).resolve().parents[1] / "bench" / "web_load.py")
+    web_load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(web_load)
+    db = tmp_path / "big.db"
+    web_load.generate(db, 12_000)  # the load benchmark's deterministic generator, small
+    country, n = sql(str(db), "SELECT country, COUNT(*) FROM deployments GROUP BY country ORDER BY 2 DESC LIMIT 1")[0]
+    assert n > PAGE_ROWS
+    client = TestClient(create_app(db))
+    data = client.get(f"/countries/{country}.json").json()
+    assert len(data["deployments"]) == PAGE_ROWS and data["n_deployments"] == n
+    clusters = [d["n_clusters"] for d in data["deployments"]]
+    assert clusters == sorted(clusters, reverse=True)
+    assert min(clusters) >= sql(str(db), "SELECT MAX(n_clusters) FROM deployments WHERE country = ? AND id NOT IN (%s)"
+                                % ",".join("?" * PAGE_ROWS), (country, *[d["id"] for d in data["deployments"]]))[0][0]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/countries/{country}.csv", params={"table": "deployments"}).text)))
+    assert len(rows) == n and {r["id"] for r in rows} == {i for (i,) in sql(
+        str(db), "SELECT id FROM deployments WHERE country = ?", (country,))}
+    assert sum(t["total"] for t in data["technologies"]) == n
+    assert f"of {n:,} deployments" in client.get(f"/countries/{country}").text
