@@ -229,9 +229,19 @@ def profile_latency(db: str, repeat: int) -> dict:
     country, n_claims = conn.execute(
         "SELECT country, count(*) FROM claims GROUP BY country ORDER BY 2 DESC LIMIT 1").fetchone()
 
+    statements = [(sql, (country,) * n_params) for sql, n_params in PROFILE_PLAIN_SQL]
+    baseline = "PROFILE_PLAIN_SQL (written by hand)"
+    try:  # better: the very statements country_profile sends, recorded by bench/profile_speed.py
+        from profile_speed import record_sql
+
+        statements = record_sql(db, country)
+        baseline = "the statements country_profile sends, replayed"
+    except Exception:
+        pass
+
     def plain() -> None:
-        for sql, n_params in PROFILE_PLAIN_SQL:
-            conn.execute(sql, (country,) * n_params).fetchall()
+        for sql, params in statements:
+            conn.execute(sql, params).fetchall()
 
     plain()
     plain_s = []
@@ -239,7 +249,7 @@ def profile_latency(db: str, repeat: int) -> dict:
         t = time.perf_counter()
         plain()
         plain_s.append(time.perf_counter() - t)
-    out = {"country": country, "n_claims": n_claims, "plain_sql": percentiles(plain_s)}
+    out = {"country": country, "n_claims": n_claims, "baseline": baseline, "plain_sql": percentiles(plain_s)}
     profile = profile_hook()
     if profile is None:
         out["profile"] = "custodes.query.country_profile not available: plain SQL only"
