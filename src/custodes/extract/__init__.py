@@ -8,7 +8,7 @@ import bisect
 import re
 
 from custodes.extract.clean import Sentence, article_spans, split_sentences
-from custodes.extract.mentions import find_mentions, has_any_term
+from custodes.extract.mentions import find_mentions
 from custodes.extract.rules import analyse_sentence, main_country, merge, sentence_drafts
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
@@ -22,7 +22,7 @@ _WORD = re.compile(r"\w+")
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; English is recognised without a model."""
-    sample = text[:3000]
+    sample = text[:1500]
     words = _WORD.findall(sample)
     if not words:
         return None
@@ -107,17 +107,17 @@ def _propagate_vendors(drafts, facts) -> list:
 
 
 def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Claim]:
-    if not has_any_term(text) and not (title and has_any_term(title)):
+    body_mentions = find_mentions(text)
+    title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
+    title_mentions = find_mentions(title) if title_given else []
+    if not any(m.kind == "tech" for m in body_mentions + title_mentions):
         return []
     sentences: list[Sentence] = []
-    title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
     if title_given:
         sentences.append(Sentence(0, len(title), -1, title))
     body = split_sentences(text, article_spans(text))
     sentences.extend(body)
 
-    title_mentions = find_mentions(title) if title_given else []
-    body_mentions = find_mentions(text)
     starts = [s.start for s in body]
     per_sentence: list[list] = [[] for _ in sentences]
     offset = 1 if title_given else 0

@@ -43,6 +43,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
     c = cues()
     related, junk = c.get("related"), c.get("junk")
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
+    counts = [_words(line) for _, _, line in lines]
     keep = [True] * len(lines)
     seen: set[str] = set()
     in_related = False
@@ -50,7 +51,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and _words(lines[j][2]) <= 3 and not _SENTENCE_END.search(lines[j][2].strip()[-1:] or "x"):
+        while j < len(lines) and counts[j] <= 3 and not _SENTENCE_END.search(lines[j][2].strip()[-1:] or "x"):
             j += 1
         if j - i >= 3:
             for k in range(i, j):
@@ -74,7 +75,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
             else:
                 keep[idx] = False
                 continue
-        if junk and _words(stripped) <= 40 and junk.search(stripped):
+        if junk and counts[idx] <= 40 and junk.search(stripped):
             keep[idx] = False
             continue
         if stripped.lower().startswith(("next page", "previous page", "continue reading", "click here")):
@@ -85,7 +86,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
             keep[idx] = False
             continue
         key = stripped.lower()
-        if key in seen and _words(stripped) >= 4:
+        if key in seen and counts[idx] >= 4:
             keep[idx] = False  # a repeated caption or pull quote
             continue
         seen.add(key)

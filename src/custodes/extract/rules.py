@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from custodes.extract.clean import Sentence
 from custodes.extract.mentions import Mention
-from custodes.knowledge import Place, Vendor, cues, gazetteer, normalise
-from custodes.model import SETTINGS, STATUSES
+from custodes.knowledge import Place, Vendor, cues, gazetteer, normalise, settings_pattern
+from custodes.model import STATUSES
 
 # how a status wins when two cues are equally near: the more specific first
 _STATUS_PRIORITY = ("halted", "development", "trial", "planned", "alleged")
@@ -181,9 +181,8 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
 
 
 def _settings_for(norm: str, rel_start: int, rel_end: int, technology: str) -> set[str]:
-    c = cues()
     lo, hi = max(0, rel_start - SETTING_WINDOW), min(len(norm), rel_end + SETTING_WINDOW)
-    out = {s for s in SETTINGS if (p := c.get(f"setting.{s}")) is not None and p.search(norm, lo, hi)}
+    out = {m.lastgroup for m in settings_pattern().finditer(norm, lo, hi)}
     implied = _IMPLIED_SETTINGS.get(technology)
     if implied:
         out.add(implied)
@@ -272,6 +271,10 @@ _DEMONYMS_NEAR = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[\s-](?:compan
 _OFFICE_AFTER = re.compile(r"^(\s+(and|&|of)?\s*[A-Z][\w-]*)*\s+(Commissioner|Act|Bill|Law|Commission|Code|Directive|Regulation|Vendor Test|Conference|Expo|Summit|Week|Award|Association|Institute|Council|Update|Magazine|Journal|Today|News)\b")
 
 
+_STATE_ACTOR = re.compile(r"\b(police|authorit|government|ministr|state|municipal|city|council|army|military|security|intelligence|border|agenc|officials?|regime|law enforcement|prison|public)\w*")
+_ANAPHORA = re.compile(r"\bthe (\w+ )?(company|firm|vendor|supplier|manufacturer|contractor|group)\b|\bits (cameras|system|technology|software|products?)\b")
+
+
 def _inside_name(text: str, start: int, end: int) -> bool:
     """Is a term written in Title Case inside a longer capitalised name (not at sentence start)?"""
     words = text[start:end].split()
@@ -306,20 +309,23 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                     claimed: set[str] = frozenset()) -> list[Draft]:
     """The claims one sentence makes."""
     s = facts.sentence
+    if not facts.techs or s.text.rstrip().endswith("?"):
+        return []
     norm = normalise(s.text)
     c = cues()
-    if s.text.rstrip().endswith("?"):
-        return []  # a question asserts nothing
-    has_support = bool(c["support"].search(norm))
+    support: list[bool] = []  # computed on first need: most sentences have a strong term
+    any_strong = any(t.value.strong for t in facts.techs)
     techs = []
     for m in facts.techs:
         term = m.value
         # a weak term ("the cameras") counts beside a state actor, a vendor, an origin, a strong
         # term, or when it takes up a technology the text has already claimed
-        if not term.strong and not (has_support or facts.vendors or facts.origin
-                                    or any(t.value.strong for t in facts.techs)
+        if not term.strong and not (facts.vendors or facts.origin or any_strong
                                     or set(term.technologies) & claimed):
-            continue
+            if not support:
+                support.append(bool(c["support"].search(norm)))
+            if not support[0]:
+                continue
         if not term.strong and _inside_name(s.text, m.start - s.start, m.end - s.start):
             continue  # "the Presisi Command Center" names a unit; a weak term in a name says little
         if _OFFICE_AFTER.match(s.text[m.end - s.start:]):
@@ -329,15 +335,14 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         return []
     if c["hypothetical"].search(norm) or c["negation"].search(norm):
         return []
-    state_actor = bool(re.search(r"\b(police|authorit|government|ministr|state|municipal|city|council|army|military|security|intelligence|border|agenc|officials?|regime|law enforcement|prison|public)\w*", norm))
-    if c["private"].search(norm) and not state_actor:
+    if c["private"].search(norm) and not _STATE_ACTOR.search(norm):
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))
     extra_vendors = unknown_vendors(s, facts.vendors)
     suppliers: list[tuple[str | None, str | None]] = [(v.name, v.country) for v in known_vendors]
     suppliers += extra_vendors
-    if not suppliers and re.search(r"\bthe (\w+ )?(company|firm|vendor|supplier|manufacturer|contractor|group)\b|\bits (cameras|system|technology|software|products?)\b", norm):
+    if not suppliers and _ANAPHORA.search(norm):
         suppliers = list(context_vendors)
     origins = list(dict.fromkeys(facts.origin))
 

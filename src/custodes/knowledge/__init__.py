@@ -116,6 +116,20 @@ def cues() -> dict[str, re.Pattern]:
             for kind, pats in parts.items()}
 
 
+@lru_cache(maxsize=1)
+def settings_pattern() -> re.Pattern:
+    """All setting cues in one alternation; a match's group name is its setting."""
+    parts = []
+    for number, cols in _lines("cues.tsv"):
+        if cols[0].startswith("setting."):
+            parts.append((cols[0].split(".", 1)[1], cols[1]))
+    grouped: dict[str, list[str]] = {}
+    for setting, pattern in parts:
+        grouped.setdefault(setting, []).append(pattern)
+    return re.compile("|".join(f"(?P<{s}>{'|'.join(f'(?:{p})' for p in pats)})"
+                               for s, pats in grouped.items()), re.IGNORECASE)
+
+
 # ---------------------------------------------------------------- places
 
 @dataclass(frozen=True, slots=True)
