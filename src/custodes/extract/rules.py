@@ -90,6 +90,15 @@ def _vendor_follows(sentence: Sentence, rel_end: int) -> bool:
 _DATELINE = re.compile(r"^\s*(\(\s*)?[A-Z][\w .'-]{1,40}(\)\s*)?(,\s*[A-Z][\w .'-]{1,30})?\s*(\([^)]{1,30}\)\s*)?[–—-]{1,2}\s")
 
 
+def _modifies_term(sentence: Sentence, place: Mention, mentions: list[Mention]) -> bool:
+    """Does a demonym stand right before a technology term (at most two words between)?"""
+    for m in mentions:
+        if m.kind == "tech" and m.start >= place.end:
+            gap = sentence.text[place.end - sentence.start:m.start - sentence.start]
+            return bool(re.fullmatch(r"[\s-]*(\w+[\s-]+){0,2}", gap))
+    return False
+
+
 def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFacts:
     facts = _SentenceFacts(sentence)
     norm = normalise(sentence.text)
@@ -109,6 +118,8 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
                 facts.neutral.append(m.value.country)
                 continue
             role = place_role(sentence, norm, m)
+            if role == "neutral" and m.value.kind == "demonym" and _modifies_term(sentence, m, mentions):
+                role = "origin"  # "Israeli surveillance drones": the demonym tells where they come from
             country = m.value.country
             if role == "user":
                 facts.user.append(country)
