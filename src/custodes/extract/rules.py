@@ -366,6 +366,10 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
             countries = [context_country] if context_country else []
         for technology in tech_mention.value.technologies:
             settings = _settings_for(norm, rel_start, rel_end, technology)
+            if technology == "video_surveillance" and "border" in settings:
+                # cameras at a border are border surveillance (annotation rule 10)
+                technology = "border_surveillance"
+                settings.discard("streets")
             pairs = suppliers or [(None, o) for o in origins] or [(None, None)]
             for country in countries:
                 for vendor, origin in pairs:
