@@ -286,6 +286,24 @@ _STATE_ACTOR = re.compile(r"\b(police|authorit|government|ministr|state|municipa
 _ANAPHORA = re.compile(r"\bthe (\w+ )?(company|firm|vendor|supplier|manufacturer|contractor|group)\b|\bits (cameras|system|technology|software|products?)\b")
 
 
+# Technologies that news writes about together: a weak term ("the cameras") in a text that has
+# already claimed one of its family takes that claim up.
+_FAMILIES = (
+    {"video_surveillance", "facial_recognition", "video_analytics", "smart_city_platform",
+     "license_plate_recognition", "body_worn_cameras", "border_surveillance", "drones"},
+    {"biometric_collection", "digital_id", "facial_recognition"},
+    {"communications_interception", "device_surveillance", "social_media_monitoring", "location_tracking"},
+)
+
+
+def _related(technologies) -> set[str]:
+    out = set(technologies)
+    for family in _FAMILIES:
+        if out & family:
+            out |= family
+    return out
+
+
 def _inside_name(text: str, start: int, end: int) -> bool:
     """Is a term written in Title Case inside a longer capitalised name (not at sentence start)?"""
     words = text[start:end].split()
@@ -331,7 +349,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         term = m.value
         # a weak term ("the cameras") counts beside a state actor, a vendor, an origin, a strong
         # term, or when it takes up a technology the text has already claimed
-        if not term.strong and not (facts.origin or any_strong or set(term.technologies) & claimed):
+        if not term.strong and not (facts.origin or any_strong or _related(term.technologies) & claimed):
             if not support:
                 support.append(bool(c["support"].search(norm)))
             if not support[0]:
