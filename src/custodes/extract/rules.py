@@ -147,7 +147,6 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
 _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
 STATUS_WINDOW = 90  # characters either side of a technology term that a status cue may stand in
 SETTING_WINDOW = 140
-DEPLOYED_CUE_PENALTY = 40  # characters a deployment cue counts as farther than other cues
 
 
 def _clause(norm: str, rel_start: int, rel_end: int, window: int) -> tuple[int, int]:
