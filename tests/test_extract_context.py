@@ -71,3 +71,10 @@ def test_one_claim_per_key_with_merged_settings():
     assert len(claims) == 1
     assert {"schools", "hospitals"} <= set(claims[0].settings)
     assert len(claims[0].evidence) == 2
+
+
+def test_country_from_the_url_when_the_text_names_none():
+    text = "The town council approved licence plate reader cameras for the police department."
+    claims = extract(text, url="https://news.example.com/dallas-fort-worth/government/plate-readers/")
+    assert {c.country for c in claims} == {"US"}
+    assert extract(text) == []

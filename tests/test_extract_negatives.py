@@ -39,3 +39,16 @@ def test_cookie_and_menu_lines_are_dropped():
     claims = extract(text)
     assert {c.country for c in claims} == {"GE"}
     assert all("cookies" not in e.sentence for c in claims for e in c.evidence)
+
+
+def test_accuracy_study_is_no_deployment():
+    text = ("A federal study in Washington found that face recognition algorithms "
+            "had higher false positive rates for some groups.")
+    assert extract(text) == []
+
+
+def test_phone_review_with_many_consumer_words_gives_nothing():
+    text = ("We tested the new smartphone in Berlin. Face unlock is quick. "
+            "Facial recognition has improved on this phone. Unlocking with your face works in the dark. "
+            "The iPhone still unlocks faster.")
+    assert extract(text) == []

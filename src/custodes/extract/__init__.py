@@ -10,11 +10,13 @@ import re
 from custodes.extract.clean import Sentence, article_spans, split_sentences
 from custodes.extract.mentions import find_mentions
 from custodes.extract.rules import analyse_sentence, main_country, merge, sentence_drafts
+from custodes.knowledge import cues, normalise
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
 EXTRACTOR_VERSION = "custodes-rules/0.1"
 # languages extract reads; others are detected, reported and left unextracted
 READ_LANGUAGES = {"en", "es", "pt", "fr"}
+PRIVATE_DOCUMENT_CUES = 3  # consumer-use words that make a whole document a private-use one
 
 _ENGLISH = re.compile(r"\b(the|and|of|to|in|is|that|for|with|was|are|has|by|on)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
@@ -41,7 +43,7 @@ def extract_document(doc: Document) -> ExtractResult:
         return ExtractResult(doc.id, False, [], language,
                              note=f"not extracted: language '{language}' (custodes reads English, "
                                   f"and Spanish, Portuguese and French only partly)")
-    claims = _extract(doc.text, title=doc.title, doc=doc)
+    claims = _extract(doc.text, title=doc.title, doc=doc, url=doc.url)
     note = None
     if language and language != "en":
         note = (f"language '{language}': read with the multilingual term list only "
@@ -54,7 +56,41 @@ def extract_document(doc: Document) -> ExtractResult:
 def extract(text: str, *, url: str | None = None, title: str | None = None,
             published: str | None = None) -> list[Claim]:
     """Every surveillance deployment claim a text makes (English text; see extract_document)."""
-    return _extract(text, title=title, doc=None)
+    return _extract(text, title=title, doc=None, url=url)
+
+
+def url_country(url: str) -> str | None:
+    """The country a news URL names, for a text that names none ("/dallas-fort-worth/...").
+
+    Local news often never names its country; its address does, in a section or slug
+    that carries a place name, or in a country-code domain."""
+    from urllib.parse import urlsplit
+
+    from custodes.knowledge import gazetteer
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    places = gazetteer().places
+    words = [w for w in re.split(r"[^a-z]+", parts.path.lower()) if w]
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            name = " ".join(w.capitalize() for w in words[i:i + size])
+            place = places.get(name)
+            if place and place.kind in ("country", "city", "region") and len(name) > 3:
+                return place.country
+    host = (parts.hostname or "").rsplit(".", 1)[-1]
+    if len(host) == 2 and host not in _GENERIC_TLDS:
+        code = "GB" if host == "uk" else host.upper()
+        import pycountry
+        if pycountry.countries.get(alpha_2=code):
+            return code
+    return None
+
+
+# two-letter domains used as generic ones, which say nothing of a site's country
+_GENERIC_TLDS = {"co", "io", "me", "tv", "ai", "fm", "ly", "to", "cc", "ws", "gg", "so", "im", "am", "nu", "eu"}
 
 
 def _settle_statuses(drafts) -> None:
@@ -106,7 +142,7 @@ def _propagate_vendors(drafts, facts) -> list:
     return out
 
 
-def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Claim]:
+def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
     body_mentions = find_mentions(text)
     title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
     title_mentions = find_mentions(title) if title_given else []
@@ -131,6 +167,10 @@ def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Clai
     facts = [analyse_sentence(s, ms) for s, ms in zip(sentences, per_sentence)]
     title_paragraphs = 0 if title_given else 1
     main = main_country(facts, title_paragraphs=title_paragraphs + (1 if title_given else 0))
+    if main is None and url:
+        main = url_country(url)
+    # a review of phones or doorbells: only sentences that name a state body count
+    private_document = len(cues()["private"].findall(normalise(text))) >= PRIVATE_DOCUMENT_CUES
     drafts = []
     last_user: tuple[int, str] | None = None
     context_vendors: list[tuple[str, str | None]] = []
@@ -139,7 +179,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None) -> list[Clai
         context = main
         if last_user and last_user[0] == f.sentence.paragraph:
             context = last_user[1]
-        new = sentence_drafts(f, context, context_vendors, claimed)
+        new = sentence_drafts(f, context, context_vendors, claimed, private_document=private_document)
         claimed.update(d.technology for d in new)
         drafts.extend(new)
         if f.user and f.techs:

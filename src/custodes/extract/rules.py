@@ -335,7 +335,7 @@ def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
 
 def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                     context_vendors: list[tuple[str, str | None]],
-                    claimed: set[str] = frozenset()) -> list[Draft]:
+                    claimed: set[str] = frozenset(), *, private_document: bool = False) -> list[Draft]:
     """The claims one sentence makes."""
     s = facts.sentence
     if not facts.techs or s.text.rstrip().endswith("?"):
@@ -361,9 +361,9 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         techs.append(m)
     if not techs:
         return []
-    if c["hypothetical"].search(norm) or c["negation"].search(norm):
+    if c["hypothetical"].search(norm) or c["negation"].search(norm) or c["study"].search(norm):
         return []
-    if c["private"].search(norm) and not _STATE_ACTOR.search(norm):
+    if (private_document or c["private"].search(norm)) and not _STATE_ACTOR.search(norm):
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))

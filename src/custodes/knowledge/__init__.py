@@ -95,7 +95,7 @@ def vendors() -> tuple[Vendor, ...]:
 
 # ---------------------------------------------------------------- cues
 
-CUE_KINDS = {"support", "private", "hypothetical", "negation", "comparison", "origin_before",
+CUE_KINDS = {"support", "private", "study", "hypothetical", "negation", "comparison", "origin_before",
              "origin_after", "user_after", "export_after", "related", "junk"}
 CUE_KINDS |= {f"status.{s}" for s in STATUSES} | {f"setting.{s}" for s in SETTINGS}
 
