@@ -114,6 +114,11 @@ def _settle_statuses(drafts) -> None:
             d.status = status
 
 
+_CREDIT_WORDS = re.compile(
+    r"\b(lead(s|ing)? the (effort|project|work)|built|developed|develops|supplie[sd]|provide[sd]|"
+    r"installed|won the (contract|tender|bid)|awarded|contractor|made the|designed)\b", re.IGNORECASE)
+
+
 def _propagate_vendors(drafts, facts) -> list:
     """Credit a named supplier with the parts of its project the text describes without its name.
 
@@ -129,6 +134,16 @@ def _propagate_vendors(drafts, facts) -> list:
             credited.setdefault(d.country, [])
             if d.vendor not in credited[d.country]:
                 credited[d.country].append(d.vendor)
+    # a vendor the text says leads, built, developed or supplies something, in a sentence that
+    # names no technology ("Leading the effort is Anduril"), is credited for the main country
+    countries = {d.country for d in drafts}
+    for f in facts:
+        if f.vendors and not f.techs and _CREDIT_WORDS.search(f.sentence.text):
+            for country in countries:
+                for m in f.vendors:
+                    names = credited.setdefault(country, [])
+                    if m.value.name not in names:
+                        names.append(m.value.name)
     if not credited:
         return drafts
     out = []
