@@ -54,7 +54,7 @@ class _SentenceFacts:
     user_mentions: list[Mention] = field(default_factory=list)
 
 
-def place_role(sentence: Sentence, norm: str, mention: Mention) -> str:
+def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: frozenset[int] = frozenset()) -> str:
     """'user', 'origin', 'export', 'comparison' or 'neutral' for one place in its sentence."""
     c = cues()
     rel_start = mention.start - sentence.start
@@ -66,7 +66,7 @@ def place_role(sentence: Sentence, norm: str, mention: Mention) -> str:
         return "comparison"
     if c["origin_after"].search(before):
         return "origin"
-    if re.match(r"\s*'s\s+[a-z]", after) and _vendor_follows(sentence, rel_end):
+    if re.match(r"\s*'s\s+[a-z]", after) and _vendor_follows(sentence, rel_end, vendor_starts):
         return "origin"
     if c["origin_before"].search(after):
         return "origin"
@@ -82,9 +82,11 @@ def place_role(sentence: Sentence, norm: str, mention: Mention) -> str:
     return "user"
 
 
-def _vendor_follows(sentence: Sentence, rel_end: int) -> bool:
+def _vendor_follows(sentence: Sentence, rel_end: int, vendor_starts: frozenset[int]) -> bool:
+    """"China's Huawei", "Israel's state-owned Elbit": a possessive country before a known vendor."""
     tail = sentence.text[rel_end:rel_end + 40]
-    return bool(re.match(r"\s*['’]s\s+(state[- ]owned\s+|tech\s+giant\s+|firm\s+|company\s+)?[A-Z]", tail))
+    m = re.match(r"\s*['’]s\s+(state[- ]owned\s+|tech\s+giant\s+|firm\s+|company\s+)?(?=[A-Z])", tail)
+    return bool(m) and (sentence.start + rel_end + m.end()) in vendor_starts
 
 
 _DATELINE = re.compile(r"^\s*(\(\s*)?[A-Z][\w .'-]{1,40}(\)\s*)?(,\s*[A-Z][\w .'-]{1,30})?\s*(\([^)]{1,30}\)\s*)?[–—-]{1,2}\s")
@@ -103,6 +105,7 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
     facts = _SentenceFacts(sentence)
     norm = normalise(sentence.text)
     vendor_spans = [(m.start, m.end) for m in mentions if m.kind == "vendor"]
+    vendor_starts = frozenset(s for s, _ in vendor_spans)
     dateline = _DATELINE.match(sentence.text)
     for m in mentions:
         if m.kind == "tech":
@@ -117,7 +120,7 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
                 # a dateline says where the reporter was, not who uses what
                 facts.neutral.append(m.value.country)
                 continue
-            role = place_role(sentence, norm, m)
+            role = place_role(sentence, norm, m, vendor_starts)
             if role == "neutral" and m.value.kind == "demonym" and _modifies_term(sentence, m, mentions):
                 role = "origin"  # "Israeli surveillance drones": the demonym tells where they come from
             country = m.value.country
