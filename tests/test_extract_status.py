@@ -38,3 +38,8 @@ def test_to_be_installed_is_not_deployed():
 def test_attribution_to_an_outlet_is_not_a_hedge():
     text = "Police in Seoul installed 300 CCTV cameras in parks, the newspaper reported."
     assert status_of(text, "video_surveillance") == {"deployed"}
+
+
+def test_future_tense_is_planned():
+    text = "Police in Lahore said the new CCTV cameras will carry licence plate readers."
+    assert status_of(text, "license_plate_recognition") == {"planned"}

@@ -147,6 +147,8 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
     return best
 
 
+# future tense in the clause of a term with no plan word: "the cameras will carry plate readers"
+_FUTURE = re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b")
 _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
 STATUS_WINDOW = 90  # characters either side of a technology term that a status cue may stand in
 SETTING_WINDOW = 140
@@ -189,6 +191,8 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
         key = (max(distance, 0), rank)
         if best is None or key < best[:2]:
             best = (key[0], key[1], status, norm[start:end].strip())
+    if (best is None or best[2] == "deployed") and (future := _FUTURE.search(norm, lo, hi)):
+        return "planned", future.group().strip(), True
     if best is None:
         return "deployed", None, False
     return best[2], best[3], True
