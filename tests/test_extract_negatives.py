@@ -52,3 +52,10 @@ def test_phone_review_with_many_consumer_words_gives_nothing():
             "Facial recognition has improved on this phone. Unlocking with your face works in the dark. "
             "The iPhone still unlocks faster.")
     assert extract(text) == []
+
+
+def test_a_long_line_that_starts_like_a_link_is_still_the_article():
+    text = ("Click here for the full article LIMA — Investigators found that Peruvian police "
+            "bought IMSI catchers in 2021 and used them during protests in the capital, "
+            "according to procurement records reviewed by the newspaper.")
+    assert ("PE", "communications_interception") in {(c.country, c.technology) for c in extract(text)}

@@ -78,7 +78,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
         if junk and counts[idx] <= 40 and junk.search(stripped):
             keep[idx] = False
             continue
-        if stripped.lower().startswith(("next page", "previous page", "continue reading", "click here")):
+        if counts[idx] <= 15 and stripped.lower().startswith(("next page", "previous page", "continue reading", "click here")):
             keep[idx] = False
             continue
         if teaser_page and stripped.endswith(("...", "…")):
