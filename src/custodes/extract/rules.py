@@ -217,6 +217,7 @@ _ORG_PATTERNS = [
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+an?\s+(?:[\w-]+\s+){{0,3}}(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer)\b"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}})\s+(?:won|was awarded|has been awarded|secured|bagged|clinched|has won|had won)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:tender|contract|bid|deal)"),
     re.compile(rf"\b(?:supplied|built|installed|provided|developed|made|manufactured|implemented)\s+by\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
+    re.compile(rf"\b(?:was won by|were won by|awarded to|went to|was granted to)\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+which\s+(?:supplies|provides|makes|builds|develops|sells|manufactures|won|installed|supplied|built|developed)\b"),
 ]
 _NOT_ORG = re.compile(
@@ -390,13 +391,15 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         explicit = bool(countries)
         if not countries:
             countries = [context_country] if context_country else []
+        own_vendor = [(v.name, v.country) for v in known_vendors if v.name == tech_mention.value.text]
         for technology in tech_mention.value.technologies:
             settings = _settings_for(norm, rel_start, rel_end, technology)
             if technology == "video_surveillance" and "border" in settings:
                 # cameras at a border are border surveillance (annotation rule 10)
                 technology = "border_surveillance"
                 settings.discard("streets")
-            pairs = suppliers or [(None, o) for o in origins] or [(None, None)]
+            # a product name ("Pegasus") names its own maker, not the other companies beside it
+            pairs = own_vendor or suppliers or [(None, o) for o in origins] or [(None, None)]
             for country in countries:
                 for vendor, origin in pairs:
                     if origin == "LOCAL":
