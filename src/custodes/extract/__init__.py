@@ -7,9 +7,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from custodes.extract.clean import Sentence, article_spans, split_sentences
+from custodes.extract.clean import Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import find_mentions
-from custodes.extract.rules import analyse_sentence, main_country, merge, sentence_drafts
+from custodes.extract.rules import _SentenceFacts, analyse_sentence, main_country, merge, sentence_drafts
 from custodes.knowledge import cues, normalise
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
@@ -157,6 +157,24 @@ def _propagate_vendors(drafts, facts) -> list:
     return out
 
 
+# main_country weighs a document's first sentences by their position
+_LEAD_SENTENCES = 4
+
+
+def _split_needed(text: str, spans: list[tuple[int, int]], mentions, sentences_before: int) -> list[Sentence]:
+    """The sentences of the paragraphs that name something, in document order.
+
+    A paragraph without a mention yields no facts; it is split only while the lead
+    sentences are being counted, since their positions weigh in main_country."""
+    starts = [m.start for m in mentions]
+    out: list[Sentence] = []
+    for paragraph, (start, end) in enumerate(spans):
+        i = bisect.bisect_left(starts, start)
+        if (i < len(starts) and starts[i] < end) or sentences_before + len(out) < _LEAD_SENTENCES:
+            split_paragraph(out, text, start, end, paragraph)
+    return out
+
+
 def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
     body_mentions = find_mentions(text)
     title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
@@ -166,7 +184,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
     sentences: list[Sentence] = []
     if title_given:
         sentences.append(Sentence(0, len(title), -1, title))
-    body = split_sentences(text, article_spans(text))
+    body = _split_needed(text, article_spans(text), body_mentions, len(sentences))
     sentences.extend(body)
 
     starts = [s.start for s in body]
@@ -179,7 +197,8 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
         if i >= 0 and m.end <= body[i].end:
             per_sentence[i + offset].append(m)
 
-    facts = [analyse_sentence(s, ms) for s, ms in zip(sentences, per_sentence)]
+    # a sentence that names nothing has no facts: skip the work of finding none
+    facts = [analyse_sentence(s, ms) if ms else _SentenceFacts(s) for s, ms in zip(sentences, per_sentence)]
     title_paragraphs = 0 if title_given else 1
     main = main_country(facts, title_paragraphs=title_paragraphs + (1 if title_given else 0))
     if main is None and url:

@@ -108,24 +108,29 @@ def split_sentences(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
     """Sentences within the article spans, surviving abbreviations, quotes and list items."""
     out: list[Sentence] = []
     for paragraph, (start, end) in enumerate(spans):
-        chunk = text[start:end]
-        cursor = 0
-        for m in _BOUNDARY.finditer(chunk):
-            stop = m.end(2)
-            if m.group(1) == ".":
-                before = chunk[cursor:m.start(1)]
-                word = re.search(r"([\w.]+)$", before)
-                token = word.group(1).lower() if word else ""
-                if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-                    continue
-                if re.search(r"\b[A-Z]\.[A-Z]$", before):  # U.S. as in "U.S. officials"
-                    nxt = chunk[m.end():m.end() + 1]
-                    if nxt.islower():
-                        continue
-            _emit(out, text, start + cursor, start + stop, paragraph)
-            cursor = m.end()
-        _emit(out, text, start + cursor, end, paragraph)
+        split_paragraph(out, text, start, end, paragraph)
     return out
+
+
+def split_paragraph(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    """Append the sentences of one article span to out."""
+    chunk = text[start:end]
+    cursor = 0
+    for m in _BOUNDARY.finditer(chunk):
+        stop = m.end(2)
+        if m.group(1) == ".":
+            before = chunk[cursor:m.start(1)]
+            word = re.search(r"([\w.]+)$", before)
+            token = word.group(1).lower() if word else ""
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+            if re.search(r"\b[A-Z]\.[A-Z]$", before):  # U.S. as in "U.S. officials"
+                nxt = chunk[m.end():m.end() + 1]
+                if nxt.islower():
+                    continue
+        _emit(out, text, start + cursor, start + stop, paragraph)
+        cursor = m.end()
+    _emit(out, text, start + cursor, end, paragraph)
 
 
 def _emit(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
