@@ -78,3 +78,9 @@ def test_country_from_the_url_when_the_text_names_none():
     claims = extract(text, url="https://news.example.com/dallas-fort-worth/government/plate-readers/")
     assert {c.country for c in claims} == {"US"}
     assert extract(text) == []
+
+
+def test_a_product_name_used_for_something_else_names_no_vendor():
+    claims = extract("US border agents fly MQ-9 Predator B drones, built by General Atomics, along the border.")
+    assert "Intellexa" not in {c.vendor for c in claims}
+    assert ("US", "drones", "General Atomics") in {(c.country, c.technology, c.vendor) for c in claims}

@@ -76,10 +76,14 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
         return "neutral"
     if place.kind == "demonym":
         return "user" if c["user_after"].search(after) else "neutral"
-    if re.match(r"\s*(and|\-|–|/)\s*\w+(\s\w+)?\s+border", after) or re.match(r"\s+border", after):
+    if (re.match(r"\s*(and|\-|–|/)\s*\w+(\s\w+)?\s+border", after) or re.match(r"\s+border", after)) \
+            and not _BORDER_FORCE.match(after):
         # "the China-North Korea border": both sides are named; neither is the user by this
         return "neutral" if place.kind == "country" and not re.match(r"\s*'s", after) else "user"
     return "user"
+
+
+_BORDER_FORCE = re.compile(r"\s+border\s+(agents?|guards?|police|patrol|officials?|authorities|force|forces|protection|service|troops)\b")
 
 
 def _vendor_follows(sentence: Sentence, rel_end: int, vendor_starts: frozenset[int]) -> bool:
@@ -131,7 +135,21 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
                 facts.origin.append(country)
             else:
                 facts.neutral.append(country)
+    _drop_misread_products(facts)
     return facts
+
+
+def _drop_misread_products(facts: _SentenceFacts) -> None:
+    """"Predator B drones" are aircraft, not Intellexa's spyware: a product name directly
+    followed by a term of another technology names something else."""
+    for m in list(facts.techs):
+        product_vendor = next((v for v in facts.vendors if v.start == m.start and v.value.name == m.value.text), None)
+        if product_vendor is None:
+            continue
+        following = next((t for t in facts.techs if t.start >= m.end), None)
+        if following and following.start - m.end <= 12 and not set(following.value.technologies) & set(m.value.technologies):
+            facts.techs.remove(m)
+            facts.vendors.remove(product_vendor)
 
 
 def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> str | None:
