@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Extraction accuracy on the labelled development set, scored by the shared scorer.
 
-    python bench/accuracy.py [--gold ../shared/eval/dev/gold.jsonl] [--write-web]
+    python bench/accuracy.py [--write-web]                       # the shared development set
+    python bench/accuracy.py --docs examples/articles.jsonl --gold tests/fixtures/examples_gold.jsonl
 
 Runs `custodes extract` over the set's documents and prints score.py's table; with
 --write-web it also records the figures in src/custodes/web/accuracy.json for /method.
@@ -26,10 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--split", default="dev")
+    parser.add_argument("--docs", type=Path, help="documents to extract (default: the set's docs.jsonl)")
+    parser.add_argument("--gold", type=Path, help="their labels (default: the set's gold.jsonl)")
     parser.add_argument("--write-web", action="store_true")
     args = parser.parse_args(argv)
-    docs = args.eval_dir / args.split / "docs.jsonl"
-    gold = args.eval_dir / args.split / "gold.jsonl"
+    docs = args.docs or args.eval_dir / args.split / "docs.jsonl"
+    gold = args.gold or args.eval_dir / args.split / "gold.jsonl"
     if not docs.exists():
         print(f"accuracy: no labelled set at {docs}", file=sys.stderr)
         return 2
