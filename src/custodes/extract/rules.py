@@ -323,7 +323,7 @@ _FAMILIES = (
 )
 
 
-def _related(technologies) -> set[str]:
+def related(technologies) -> set[str]:
     out = set(technologies)
     for family in _FAMILIES:
         if out & family:
@@ -376,7 +376,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         term = m.value
         # a weak term ("the cameras") counts beside a state actor, a vendor, an origin, a strong
         # term, or when it takes up a technology the text has already claimed
-        if not term.strong and not (facts.origin or any_strong or _related(term.technologies) & claimed):
+        if not term.strong and not (facts.origin or any_strong or related(term.technologies) & claimed):
             if not support:
                 support.append(bool(c["support"].search(norm)))
             if not support[0]:
