@@ -84,3 +84,9 @@ def test_a_product_name_used_for_something_else_names_no_vendor():
     claims = extract("US border agents fly MQ-9 Predator B drones, built by General Atomics, along the border.")
     assert "Intellexa" not in {c.vendor for c in claims}
     assert ("US", "drones", "General Atomics") in {(c.country, c.technology, c.vendor) for c in claims}
+
+
+def test_a_list_of_demonyms_before_companies_gives_each_origin():
+    text = "Rwandan exiles were targeted with spyware that British, German and Italian companies developed."
+    origins = {c.supplier_country for c in extract(text) if c.technology == "device_surveillance"}
+    assert {"GB", "DE", "IT"} <= origins

@@ -105,12 +105,16 @@ def _modifies_term(sentence: Sentence, place: Mention, mentions: list[Mention]) 
     return False
 
 
+_LIST_GAP = re.compile(r"\s*(,|and|or|,\s*and|,\s*or|&|/)\s*")
+
+
 def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFacts:
     facts = _SentenceFacts(sentence)
     norm = normalise(sentence.text)
     vendor_spans = [(m.start, m.end) for m in mentions if m.kind == "vendor"]
     vendor_starts = frozenset(s for s, _ in vendor_spans)
     dateline = _DATELINE.match(sentence.text)
+    roles: list[tuple[Mention, str]] = []
     for m in mentions:
         if m.kind == "tech":
             facts.techs.append(m)
@@ -122,19 +126,27 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
             facts.places.append(m)
             if dateline and m.end - sentence.start <= dateline.end():
                 # a dateline says where the reporter was, not who uses what
-                facts.neutral.append(m.value.country)
+                roles.append((m, "dateline"))
                 continue
             role = place_role(sentence, norm, m, vendor_starts)
             if role == "neutral" and m.value.kind == "demonym" and _modifies_term(sentence, m, mentions):
                 role = "origin"  # "Israeli surveillance drones": the demonym tells where they come from
-            country = m.value.country
-            if role == "user":
-                facts.user.append(country)
-                facts.user_mentions.append(m)
-            elif role == "origin":
-                facts.origin.append(country)
-            else:
-                facts.neutral.append(country)
+            roles.append((m, role))
+    # "British, German and Italian companies": a demonym in a list takes the role of the last one
+    for i in range(len(roles) - 2, -1, -1):
+        (m, role), (nxt, nxt_role) = roles[i], roles[i + 1]
+        if role == "neutral" and m.value.kind == "demonym" and nxt.value.kind == "demonym" \
+                and _LIST_GAP.fullmatch(sentence.text[m.end - sentence.start:nxt.start - sentence.start]):
+            roles[i] = (m, nxt_role)
+    for m, role in roles:
+        country = m.value.country
+        if role == "user":
+            facts.user.append(country)
+            facts.user_mentions.append(m)
+        elif role == "origin":
+            facts.origin.append(country)
+        else:
+            facts.neutral.append(country)
     _drop_misread_products(facts)
     return facts
 
@@ -235,7 +247,7 @@ _ORG_PATTERNS = [
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+an?\s+(?:[\w-]+\s+){{0,3}}(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer)\b"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}})\s+(?:won|was awarded|has been awarded|secured|bagged|clinched|has won|had won)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:tender|contract|bid|deal)"),
     re.compile(rf"\b(?:supplied|built|installed|provided|developed|made|manufactured|implemented)\s+by\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
-    re.compile(rf"\b(?:was won by|were won by|awarded to|went to|was granted to)\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
+    re.compile(rf"\b(?:was won by|were won by|awarded to|went to|was granted to|was given to|were given to)\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+which\s+(?:supplies|provides|makes|builds|develops|sells|manufactures|won|installed|supplied|built|developed)\b"),
 ]
 _NOT_ORG = re.compile(
