@@ -87,6 +87,6 @@ def test_a_product_name_used_for_something_else_names_no_vendor():
 
 
 def test_a_list_of_demonyms_before_companies_gives_each_origin():
-    text = "Rwandan exiles were targeted with spyware that British, German and Italian companies developed."
+    text = "Rwanda's government targeted exiles with spyware that British, German and Italian companies developed."
     origins = {c.supplier_country for c in extract(text) if c.technology == "device_surveillance"}
     assert {"GB", "DE", "IT"} <= origins
