@@ -65,3 +65,10 @@ def test_evidence_points_at_the_sentence():
     assert text[ev.start:ev.end] == ev.sentence
     assert "CCTV" in ev.matched or "CCTV cameras" in ev.matched
     assert 0 < claim.confidence <= 1
+
+
+def test_thermal_cameras_are_border_surveillance_only_at_a_border():
+    inland = {c.technology for c in extract("Police drones with thermal cameras patrolled the streets of Chennai.")}
+    assert "border_surveillance" not in inland
+    border = {c.technology for c in extract("Greek border guards use thermal cameras along the border with Turkey.")}
+    assert "border_surveillance" in border

@@ -83,6 +83,7 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
     return "user"
 
 
+_BORDER_WORDS = re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|asylum seekers?)\b")
 _BORDER_FORCE = re.compile(r"\s+border\s+(agents?|guards?|police|patrol|officials?|authorities|force|forces|protection|service|troops)\b")
 
 
@@ -423,6 +424,9 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
             countries = [context_country] if context_country else []
         own_vendor = [(v.name, v.country) for v in known_vendors if v.name == tech_mention.value.text]
         for technology in tech_mention.value.technologies:
+            if technology == "border_surveillance" and not tech_mention.value.strong \
+                    and not _BORDER_WORDS.search(norm):
+                continue  # thermal cameras and radar are border surveillance only at a border
             settings = _settings_for(norm, rel_start, rel_end, technology)
             if technology == "video_surveillance" and "border" in settings:
                 # cameras at a border are border surveillance (annotation rule 10)
