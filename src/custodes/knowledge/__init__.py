@@ -12,6 +12,7 @@ from importlib import resources
 
 import pycountry
 
+from custodes.knowledge.casefold import CuePattern
 from custodes.model import SETTINGS, STATUSES, TECHNOLOGIES
 
 
@@ -101,8 +102,8 @@ CUE_KINDS |= {f"status.{s}" for s in STATUSES} | {f"setting.{s}" for s in SETTIN
 
 
 @lru_cache(maxsize=1)
-def cues() -> dict[str, re.Pattern]:
-    """One compiled alternation per cue kind."""
+def cues() -> dict[str, CuePattern]:
+    """One compiled alternation per cue kind (see casefold: fast on normalised text)."""
     parts: dict[str, list[str]] = {}
     for number, cols in _lines("cues.tsv"):
         if len(cols) != 2 or cols[0] not in CUE_KINDS:
@@ -112,12 +113,12 @@ def cues() -> dict[str, re.Pattern]:
         except re.error as exc:
             raise KnowledgeError(f"cues.tsv:{number}: bad pattern: {exc}") from exc
         parts.setdefault(cols[0], []).append(cols[1])
-    return {kind: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+    return {kind: CuePattern(re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
             for kind, pats in parts.items()}
 
 
 @lru_cache(maxsize=1)
-def settings_pattern() -> re.Pattern:
+def settings_pattern() -> CuePattern:
     """All setting cues in one alternation; a match's group name is its setting."""
     parts = []
     for number, cols in _lines("cues.tsv"):
@@ -126,8 +127,8 @@ def settings_pattern() -> re.Pattern:
     grouped: dict[str, list[str]] = {}
     for setting, pattern in parts:
         grouped.setdefault(setting, []).append(pattern)
-    return re.compile("|".join(f"(?P<{s}>{'|'.join(f'(?:{p})' for p in pats)})"
-                               for s, pats in grouped.items()), re.IGNORECASE)
+    return CuePattern(re.compile("|".join(f"(?P<{s}>{'|'.join(f'(?:{p})' for p in pats)})"
+                                          for s, pats in grouped.items()), re.IGNORECASE))
 
 
 # ---------------------------------------------------------------- places
