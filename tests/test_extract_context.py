@@ -90,3 +90,9 @@ def test_a_list_of_demonyms_before_companies_gives_each_origin():
     text = "Rwanda's government targeted exiles with spyware that British, German and Italian companies developed."
     origins = {c.supplier_country for c in extract(text) if c.technology == "device_surveillance"}
     assert {"GB", "DE", "IT"} <= origins
+
+
+def test_a_shouted_dateline_names_the_country():
+    text = ("LIMA — The city's police switched on 300 CCTV cameras on Monday. "
+            "The cameras cover the historic centre.")
+    assert {c.country for c in extract(text)} == {"PE"}

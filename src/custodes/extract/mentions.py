@@ -6,6 +6,7 @@ city, not "mobile" the phone). Both passes keep offsets into the original text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -123,10 +124,23 @@ def find_mentions(text: str) -> list[Mention]:
                 tech_hits.append((start, end, kind, value))
             else:
                 out.append(Mention(start, end, kind, value, text[start:end]))
+    if _SHOUTED.search(cased):
+        # datelines and some headlines shout place names ("BUENOS AIRES. -", "HUNGARY:")
+        found = {(mm.start, mm.end) for mm in out}
+        titled = _SHOUTED.sub(lambda w: w.group().title(), cased)
+        for start, end, payloads in _scan(m.cased, titled, plural_ok=False):
+            if (start, end) in found or cased[start:end] == titled[start:end]:
+                continue
+            for kind, value in payloads:
+                if kind == "place":
+                    out.append(Mention(start, end, kind, value, text[start:end]))
     for start, end, kind, value in tech_hits + vendor_hits:
         out.append(Mention(start, end, kind, value, text[start:end]))
     out.sort(key=lambda x: (x.start, x.end))
     return out
+
+
+_SHOUTED = re.compile(r"\b[A-Z][A-Z'-]{3,}\b")
 
 
 def has_any_term(text: str) -> bool:

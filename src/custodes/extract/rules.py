@@ -52,6 +52,7 @@ class _SentenceFacts:
     origin: list[str] = field(default_factory=list)  # supplier origins named in the sentence
     neutral: list[str] = field(default_factory=list)  # countries named in another role
     user_mentions: list[Mention] = field(default_factory=list)
+    dateline: list[str] = field(default_factory=list)  # the place a dateline names
 
 
 def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: frozenset[int] = frozenset()) -> str:
@@ -141,6 +142,8 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
             roles[i] = (m, nxt_role)
     for m, role in roles:
         country = m.value.country
+        if role == "dateline":
+            facts.dateline.append(country)
         if role == "user":
             facts.user.append(country)
             facts.user_mentions.append(m)
@@ -172,6 +175,8 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
         weight = 3 if f.sentence.paragraph < title_paragraphs else 2 if i < 4 else 1
         for country in f.user:
             votes[country] += weight
+        for country in f.dateline:
+            votes[country] += 1  # where the story was filed: a hint, weaker than any user mention
     if not votes:
         return None
     (best, n), *rest = votes.most_common(2) + [(None, 0)]
