@@ -145,6 +145,9 @@ SELECT c.deployment_id, MIN(c.country), MIN(c.technology), MIN(c.vendor), MIN(c.
        COUNT(DISTINCT d.cluster_id), COUNT(DISTINCT d.domain)
 FROM claims c JOIN documents d ON d.id = c.document_id GROUP BY c.deployment_id""")
     conn.execute("COMMIT")
+    from custodes.resolve import summarise_countries
+
+    summarise_countries(store)  # what an ingest does after rebuilding the deployments
     conn.execute("PRAGMA optimize")
     store.close()
     # one file, like a database handed over for serving (no -wal beside it)

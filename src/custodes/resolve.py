@@ -303,7 +303,27 @@ def rebuild_deployments(store: "Store") -> int:
             batch.append(_merge(current, group))
         store.executemany(insert, batch)
         count += len(batch)
+        summarise_countries(store)
     return count
+
+
+def summarise_countries(store: "Store") -> None:
+    """Refill the per-country summaries the web atlas reads (migration 0093) from deployments and claims.
+
+    country_totals holds the unfiltered world map's counts, country_years each
+    country's claims per publication year and status; both are derived data, so
+    they are rebuilt with the deployments, in the caller's transaction.
+    """
+    with store.transaction():
+        store.execute("DELETE FROM country_totals")
+        store.execute("INSERT INTO country_totals (country, technologies, deployments, vendors) "
+                      "SELECT country, COUNT(DISTINCT technology), COUNT(*), COUNT(DISTINCT vendor) "
+                      "FROM deployments WHERE country IS NOT NULL GROUP BY country")
+        store.execute("DELETE FROM country_years")
+        store.execute("INSERT INTO country_years (country, year, status, claims) "
+                      "SELECT country, substr(published, 1, 4), status, COUNT(*) FROM claims "
+                      "WHERE country IS NOT NULL AND published IS NOT NULL "
+                      "GROUP BY country, substr(published, 1, 4), status")
 
 
 def cluster_precision_recall(predicted: Iterable[Sequence[str]],

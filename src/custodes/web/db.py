@@ -43,6 +43,8 @@ class ReadOnlyDB:
             )
         self.has_meta = "meta" in tables
         self.has_fts = "documents_fts" in tables or self.dialect == "postgresql"
+        # per-country summaries refilled with the deployments (migration 0093); older files lack them
+        self.has_country_summaries = {"country_totals", "country_years"} <= tables
 
     # -- connections ---------------------------------------------------------
     def _connect(self) -> Any:

@@ -331,25 +331,29 @@ def _by_status(db: ReadOnlyDB, where: str, params: list[Any], key: str) -> list[
 
 
 def _suppliers(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, list[dict[str, Any]]]:
-    """Vendors (with their technologies) and supplier countries, counted over all matching deployments."""
+    """Vendors (with their technologies) and supplier countries, counted over all matching deployments.
+
+    Grouped in SQL, one row per vendor and per supplier country (the (country, vendor,
+    supplier_country, technology) index answers a country's), not one per deployment.
+    """
+    # a vendor's supplier country: the first in order, where no supplier country sorts first
+    technologies = ("group_concat(DISTINCT technology)" if db.dialect == "sqlite"
+                    else "string_agg(DISTINCT technology, ',')")
     vendors: dict[str, dict[str, Any]] = {}
+    for r in db.rows(f"SELECT vendor, CASE WHEN COUNT(supplier_country) < COUNT(*) THEN NULL "
+                     f"ELSE MIN(supplier_country) END AS supplier_country, COUNT(*) AS n, "
+                     f"{technologies} AS technologies FROM deployments "
+                     f"WHERE {where} AND vendor IS NOT NULL AND vendor <> '' GROUP BY vendor", params):
+        known = vendor_by_name(db, r["vendor"])
+        vendors[r["vendor"]] = {"vendor": r["vendor"], "slug": known["slug"] if known else None,
+                                "supplier_country": r["supplier_country"], "deployments": r["n"],
+                                "technologies": sorted((r["technologies"] or "").split(","))}
     origins: dict[str, dict[str, Any]] = {}
-    for r in db.rows(f"SELECT vendor, supplier_country, technology, COUNT(*) AS n FROM deployments "
-                     f"WHERE {where} GROUP BY vendor, supplier_country, technology", params):
-        if r["vendor"]:
-            known = vendor_by_name(db, r["vendor"])
-            v = vendors.setdefault(r["vendor"], {"vendor": r["vendor"], "slug": known["slug"] if known else None,
-                                                 "supplier_country": r["supplier_country"],
-                                                 "deployments": 0, "technologies": set()})
-            v["deployments"] += r["n"]
-            v["technologies"].add(r["technology"])
-        if r["supplier_country"]:
-            o = origins.setdefault(r["supplier_country"], {"supplier_country": r["supplier_country"],
-                                                           "name": country_name(r["supplier_country"]),
-                                                           "deployments": 0})
-            o["deployments"] += r["n"]
-    for v in vendors.values():
-        v["technologies"] = sorted(v["technologies"])
+    for r in db.rows(f"SELECT supplier_country, COUNT(*) AS n FROM deployments "
+                     f"WHERE {where} AND supplier_country IS NOT NULL AND supplier_country <> '' "
+                     f"GROUP BY supplier_country", params):
+        origins[r["supplier_country"]] = {"supplier_country": r["supplier_country"],
+                                          "name": country_name(r["supplier_country"]), "deployments": r["n"]}
     return {
         "vendors": sorted(vendors.values(), key=lambda v: (-v["deployments"], v["vendor"])),
         "supplier_countries": sorted(origins.values(), key=lambda o: (-o["deployments"], o["name"])),
@@ -357,12 +361,13 @@ def _suppliers(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, list[
 
 
 def _settings(db: ReadOnlyDB, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    # deployments share a few settings lists: count each list once, then open it
+    lists = f"SELECT settings, COUNT(*) AS n FROM deployments WHERE {where} GROUP BY settings"
     if db.dialect == "sqlite":
-        sql = (f"SELECT j.value AS setting, COUNT(*) AS n FROM deployments, json_each(deployments.settings) AS j "
-               f"WHERE {where} GROUP BY j.value")
+        sql = f"SELECT j.value AS setting, SUM(s.n) AS n FROM ({lists}) AS s, json_each(s.settings) AS j GROUP BY j.value"
     else:
-        sql = (f"SELECT j.setting, COUNT(*) AS n FROM deployments, "
-               f"jsonb_array_elements_text(deployments.settings) AS j(setting) WHERE {where} GROUP BY j.setting")
+        sql = (f"SELECT j.setting, CAST(SUM(s.n) AS BIGINT) AS n FROM ({lists}) AS s, "
+               f"jsonb_array_elements_text(s.settings) AS j(setting) GROUP BY j.setting")
     counts = {r["setting"]: r["n"] for r in db.rows(sql, params)}
     return [{"setting": s, "label": labels()["settings"].get(s, s), "deployments": n}
             for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -374,6 +379,17 @@ def _timeline(db: ReadOnlyDB, where: str, params: list[Any]) -> list[dict[str, A
     rows = db.rows(f"SELECT c.published AS published, c.status AS status, COUNT(*) AS n "
                    f"FROM claims c WHERE {where} AND c.published IS NOT NULL "
                    f"GROUP BY c.published, c.status", params)
+    return _years(rows)
+
+
+def _country_timeline(db: ReadOnlyDB, iso2: str) -> list[dict[str, Any]]:
+    """A country's timeline over all its claims, from the per-year summary rebuilt with the deployments."""
+    return _years(db.rows("SELECT year AS published, status, claims AS n FROM country_years WHERE country = ?",
+                          (iso2,)))
+
+
+def _years(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claims per year and status, every year from the first to the last, from (published, status, n) rows."""
     years: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
         year = r["published"][:4]
@@ -437,10 +453,13 @@ def _stories(db: ReadOnlyDB, where: str, params: list[Any]) -> dict[str, Any]:
 
 
 def _map_counts(db: ReadOnlyDB, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    rows = db.rows(
-        "SELECT country, COUNT(DISTINCT technology) AS technologies, COUNT(*) AS deployments, "
-        "COUNT(DISTINCT vendor) AS vendors "
-        f"FROM deployments WHERE {where} AND country IS NOT NULL GROUP BY country", params)
+    if not params and db.has_country_summaries:  # the whole world, unfiltered: summed with the deployments
+        rows = db.rows("SELECT country, technologies, deployments, vendors FROM country_totals")
+    else:
+        rows = db.rows(
+            "SELECT country, COUNT(DISTINCT technology) AS technologies, COUNT(*) AS deployments, "
+            "COUNT(DISTINCT vendor) AS vendors "
+            f"FROM deployments WHERE {where} AND country IS NOT NULL GROUP BY country", params)
     out = [{"iso2": r["country"], "name": country_name(r["country"]), "technologies": r["technologies"],
             "deployments": r["deployments"], "vendors": r["vendors"]}
            for r in rows]
@@ -475,11 +494,15 @@ def country_view(db: ReadOnlyDB, iso2: str, filters: dict[str, Any]) -> dict[str
     cwhere, cparams = claim_filters(filters)
     technologies = _by_status(db, where, params, "technology")
     suppliers = _suppliers(db, where, params)
+    if len(cparams) == 1 and db.has_country_summaries:  # only the country: its claims' summary by year
+        timeline = _country_timeline(db, iso2)
+    else:
+        timeline = _timeline(db, cwhere, cparams)
     return _page(db, title=country_name(iso2), iso2=iso2, name=country_name(iso2),
                  region=info.get("region"), subregion=info.get("subregion"), filters=public_filters(filters),
                  options=filter_options(db), technologies=technologies,
                  suppliers=suppliers, settings=_settings(db, where, params),
-                 timeline=_timeline(db, cwhere, cparams), deployments=deployments,
+                 timeline=timeline, deployments=deployments,
                  n_deployments=sum(t["total"] for t in technologies), **_stories(db, cwhere, cparams),
                  tables={"deployments": deployments, "vendors": suppliers["vendors"],
                          "supplier_countries": suppliers["supplier_countries"]})
