@@ -156,6 +156,23 @@ def _split_key(key: str) -> tuple[str, str]:
     return key, "html"
 
 
+SQLITE_VIEW_THREADS = 2  # pages computed at once per process over SQLite: more only contend for the GIL
+_view_limiters: dict[str, Any] = {}
+
+
+async def _run_view(work: Callable[[], Any], dialect: str) -> Any:
+    """Run a page's view in a worker thread; over SQLite (CPU-bound) at most SQLITE_VIEW_THREADS at once."""
+    if dialect != "sqlite":  # PostgreSQL waits on the network: the default thread pool
+        return await run_in_threadpool(work)
+    import anyio
+    import anyio.to_thread
+
+    limiter = _view_limiters.get(dialect)
+    if limiter is None:
+        limiter = _view_limiters[dialect] = anyio.CapacityLimiter(SQLITE_VIEW_THREADS)
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
+
+
 def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlette:
     """The atlas over one database (a SQLite path or a postgresql:// URL), read-only."""
     database = ReadOnlyDB(db)
@@ -221,7 +238,7 @@ def create_app(db: str | os.PathLike[str], *, cache_size: int = 512) -> Starlett
                     data = call(database, key, args) if keyed else call(database, args)
                     return render(request, f, template, data)
 
-                body, media_type = await run_in_threadpool(work)
+                body, media_type = await _run_view(work, database.dialect)
             except P.BadRequest as e:
                 return error_response(request, f, 400, e.message, e.parameter)
             except V.NotFound as e:

@@ -24,6 +24,8 @@ def is_postgres(db: str) -> bool:
 class ReadOnlyDB:
     """One custodes database, read-only; one connection per thread."""
 
+    SQLITE_MMAP_BYTES = 4 * 1024 ** 3  # address space only: memory stays the OS page cache's
+
     def __init__(self, db: str | os.PathLike[str]) -> None:
         self.db = str(db)
         self.dialect = "postgresql" if is_postgres(self.db) else "sqlite"
@@ -52,9 +54,11 @@ class ReadOnlyDB:
             try:
                 conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
                 conn.execute("PRAGMA query_only = 1")
+                # pages read from the OS page cache shared by every thread and worker, not
+                # through each connection's small private cache
+                conn.execute(f"PRAGMA mmap_size = {self.SQLITE_MMAP_BYTES}")
             except sqlite3.Error as e:
                 raise DatabaseError(f"{self.db}: cannot open read-only: {e}") from e
-            conn.row_factory = sqlite3.Row
             return conn
         try:
             import psycopg
@@ -87,7 +91,9 @@ class ReadOnlyDB:
         """All rows of a query as dicts; `sql` uses `?` placeholders only."""
         params = tuple(params)
         if self.dialect == "sqlite":
-            return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+            cur = self.conn.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
         with self.conn.cursor() as cur:
             cur.execute(sql.replace("?", "%s"), params)
             return list(cur.fetchall())

@@ -110,7 +110,7 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
 
 
 def _json_list(value: Any) -> list:
-    if value is None:
+    if value is None or value == "[]":  # most settings lists are empty: no parse
         return []
     if isinstance(value, list):
         return value
