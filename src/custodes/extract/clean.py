@@ -29,11 +29,6 @@ def _words(line: str) -> int:
     return len(_WORD.findall(line))
 
 
-def _is_menu_run(lines: list[str]) -> bool:
-    """Three or more short lines in a row without sentence punctuation: a navigation menu."""
-    return len(lines) >= 3 and all(_words(x) <= 3 and not _SENTENCE_END.search(x[-1:]) for x in lines)
-
-
 def _looks_like_prose(line: str) -> bool:
     return _words(line) >= 18 and bool(re.search(r"[.!?][\"'’”)]*\s*$", line.strip()))
 

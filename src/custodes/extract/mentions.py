@@ -143,16 +143,4 @@ def find_mentions(text: str) -> list[Mention]:
 _SHOUTED = re.compile(r"\b[A-Z][A-Z'-]{3,}\b")
 
 
-def has_any_term(text: str) -> bool:
-    """A quick test: does the text hold any technology term at all?"""
-    m = matchers()
-    for _, _, payloads in _scan(m.lower, normalise(text), plural_ok=True):
-        if any(kind == "tech" for kind, _ in payloads):
-            return True
-    for _, _, payloads in _scan(m.cased, straighten(text), plural_ok=False):
-        if any(kind == "tech" for kind, _ in payloads):
-            return True
-    return False
-
-
-__all__ = ["Mention", "find_mentions", "has_any_term", "Place", "Term", "Vendor"]
+__all__ = ["Mention", "find_mentions", "Place", "Term", "Vendor"]

@@ -229,8 +229,8 @@ def filter_options(db: ReadOnlyDB) -> dict[str, Any]:
 
 
 # -- filters -------------------------------------------------------------------
-def deployment_filters(f: dict[str, Any], alias: str = "") -> tuple[str, list[Any]]:
-    """SQL conditions (and their parameters) on the deployments table for the common filters."""
+def _common_filters(f: dict[str, Any], alias: str, from_col: str, to_col: str) -> tuple[str, list[Any]]:
+    """SQL conditions (and their parameters) for the common filters; years bound the two columns."""
     p = alias + "." if alias else ""
     where: list[str] = []
     params: list[Any] = []
@@ -242,33 +242,22 @@ def deployment_filters(f: dict[str, Any], alias: str = "") -> tuple[str, list[An
         where.append(f"{p}vendor = ?")
         params.append(f["vendor"]["name"])
     if f.get("year_from") is not None:
-        where.append(f"{p}last_seen >= ?")
+        where.append(f"{p}{from_col} >= ?")
         params.append(f"{f['year_from']:04d}")
     if f.get("year_to") is not None:
-        where.append(f"{p}first_seen < ?")
+        where.append(f"{p}{to_col} < ?")
         params.append(f"{f['year_to'] + 1:04d}")
     return (" AND ".join(where) or "1 = 1"), params
+
+
+def deployment_filters(f: dict[str, Any], alias: str = "") -> tuple[str, list[Any]]:
+    """Conditions on the deployments table: a deployment seen at any time in the year range."""
+    return _common_filters(f, alias, "last_seen", "first_seen")
 
 
 def claim_filters(f: dict[str, Any], alias: str = "c") -> tuple[str, list[Any]]:
-    """SQL conditions on the claims table for the common filters (years by publication date)."""
-    p = alias + "." if alias else ""
-    where: list[str] = []
-    params: list[Any] = []
-    for key in ("country", "technology", "supplier_country", "status"):
-        if f.get(key):
-            where.append(f"{p}{key} = ?")
-            params.append(f[key])
-    if f.get("vendor"):
-        where.append(f"{p}vendor = ?")
-        params.append(f["vendor"]["name"])
-    if f.get("year_from") is not None:
-        where.append(f"{p}published >= ?")
-        params.append(f"{f['year_from']:04d}")
-    if f.get("year_to") is not None:
-        where.append(f"{p}published < ?")
-        params.append(f"{f['year_to'] + 1:04d}")
-    return (" AND ".join(where) or "1 = 1"), params
+    """Conditions on the claims table (years by publication date)."""
+    return _common_filters(f, alias, "published", "published")
 
 
 def public_filters(f: dict[str, Any]) -> dict[str, Any]:
