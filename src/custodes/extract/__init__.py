@@ -9,7 +9,8 @@ import re
 
 from custodes.extract.clean import Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import find_mentions
-from custodes.extract.rules import _SentenceFacts, analyse_sentence, main_country, merge, sentence_drafts
+from custodes.extract.rules import (_SentenceFacts, analyse_sentence, main_country, merge, related,
+                                    sentence_drafts, unknown_vendors)
 from custodes.knowledge import cues, normalise
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
@@ -114,46 +115,82 @@ def _settle_statuses(drafts) -> None:
             d.status = status
 
 
-_CREDIT_WORDS = re.compile(
-    r"\b(lead(s|ing)? the (effort|project|work)|built|developed|develops|supplie[sd]|provide[sd]|"
-    r"installed|won the (contract|tender|bid)|awarded|contractor|made the|designed)\b", re.IGNORECASE)
-
-
-def _propagate_vendors(drafts, facts) -> list:
+def _propagate_vendors(drafts, facts, main: str | None) -> list:
     """Credit a named supplier with the parts of its project the text describes without its name.
 
-    An article names the company once ("Huawei built Nairobi's safe city") and then describes
-    the system ("1,800 cameras, plate readers"). A claim without a vendor takes the vendor the
-    document credits for that country when the vendor is known to supply that technology."""
+    An article names the company once ("Huawei built Nairobi's safe city", "the contract was
+    given to Alomra Group") and then describes the system ("1,800 cameras, plate readers").
+    A claim without a vendor takes the one company the document credits, for that country,
+    that may supply its technology: a known vendor for the technologies it is known for, a
+    company the vendor list does not know for what the text describes, unless the text names
+    another company for that very technology."""
     from custodes.knowledge import vendors as all_vendors
 
     known = {v.name: v for v in all_vendors()}
-    credited: dict[str, list[str]] = {}
+    credit = cues()["credit"]
+    countries = list(dict.fromkeys(d.country for d in drafts))
+    # per country: company -> (its origin, the technologies it may supply or None for any)
+    credited: dict[str, dict[str, tuple[str | None, set[str] | None]]] = {}
+    named_for: dict[tuple[str, str], set[str]] = {}  # (country, technology) -> companies named with it
     for d in drafts:
-        if d.vendor and d.vendor in known:
-            credited.setdefault(d.country, [])
-            if d.vendor not in credited[d.country]:
-                credited[d.country].append(d.vendor)
-    # a vendor the text says leads, built, developed or supplies something, in a sentence that
-    # names no technology ("Leading the effort is Anduril"), is credited for the main country
-    countries = {d.country for d in drafts}
+        if d.vendor:
+            scope = set(known[d.vendor].technologies) if d.vendor in known else {d.technology}
+            origin, had = credited.setdefault(d.country, {}).get(d.vendor, (d.supplier_country, set()))
+            if d.vendor not in known and had is not None:
+                scope |= had
+            credited[d.country][d.vendor] = (origin, scope)
+            named_for.setdefault((d.country, d.technology), set()).add(d.vendor)
     for f in facts:
-        if f.vendors and not f.techs and _CREDIT_WORDS.search(f.sentence.text):
-            for country in countries:
-                for m in f.vendors:
-                    names = credited.setdefault(country, [])
-                    if m.value.name not in names:
-                        names.append(m.value.name)
+        if not credit.search(normalise(f.sentence.text)):
+            continue
+        names = [(m.value.name, m.value.country) for m in f.vendors]
+        names += unknown_vendors(f.sentence, f.vendors)
+        # "claimed Samsung SDS, which developed the system": the system of the country the text is about
+        for country in (f.user or ([main] if main else countries)):
+            for name, origin in names:
+                if origin == "LOCAL":
+                    origin = country
+                entries = credited.setdefault(country, {})
+                if name in entries:
+                    continue
+                # what the sentence itself names, if anything; else whatever the text describes
+                said = {t for m in f.techs for t in m.value.technologies} or None
+                entries[name] = (origin, set(known[name].technologies) if name in known else said)
     if not credited:
         return drafts
-    out = []
     for d in drafts:
-        names = credited.get(d.country, [])
-        fits = [n for n in names if d.technology in known[n].technologies]
-        if d.vendor is None and len(fits) == 1 and d.supplier_country in (None, known[fits[0]].country):
-            d.vendor = fits[0]
-            d.supplier_country = known[fits[0]].country
-        out.append(d)
+        if d.vendor is not None:
+            continue
+        if named_for.get((d.country, d.technology)):
+            continue  # the text names who supplies this; an unnamed mention may be another's
+        candidates = credited.get(d.country, {}).items()
+        fits = [(name, origin) for name, (origin, scope) in candidates if scope is None or d.technology in scope]
+        if not fits:
+            # a company the list does not know may supply the family of what the text says it
+            # supplies ("CITCC's cameras" and the plate readers of the same network)
+            fits = [(name, origin) for name, (origin, scope) in candidates
+                    if name not in known and d.technology in related(scope)]
+        if len(fits) == 1 and d.supplier_country in (None, fits[0][1]):
+            d.vendor, origin = fits[0]
+            d.supplier_country = d.supplier_country or origin
+    return drafts
+
+
+def _credit_facts(text: str, spans: list[tuple[int, int]], split: list[Sentence]) -> list[_SentenceFacts]:
+    """Sentences that credit a company and name nothing the gazetteers know.
+
+    "The installation was given to Alomra Group International" names no technology, place
+    or listed vendor, so its paragraph is not split for claims; its company still counts."""
+    credit = cues()["credit"]
+    norm = normalise(text)
+    done = {s.paragraph for s in split}
+    out: list[_SentenceFacts] = []
+    for paragraph, (start, end) in enumerate(spans):
+        if paragraph in done or not credit.search(norm, start, end):
+            continue
+        sentences: list[Sentence] = []
+        split_paragraph(sentences, text, start, end, paragraph)
+        out.extend(_SentenceFacts(s) for s in sentences)
     return out
 
 
@@ -184,7 +221,8 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
     sentences: list[Sentence] = []
     if title_given:
         sentences.append(Sentence(0, len(title), -1, title))
-    body = _split_needed(text, article_spans(text), body_mentions, len(sentences))
+    spans = article_spans(text)
+    body = _split_needed(text, spans, body_mentions, len(sentences))
     sentences.extend(body)
 
     starts = [s.start for s in body]
@@ -221,7 +259,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
         if f.vendors:
             context_vendors = [(m.value.name, m.value.country) for m in f.vendors[:1]]
     _settle_statuses(drafts)
-    drafts = _propagate_vendors(drafts, facts)
+    drafts = _propagate_vendors(drafts, facts + _credit_facts(text, spans, sentences), main)
 
     claims = []
     for group in merge(drafts):

@@ -249,12 +249,20 @@ _ORG_SUFFIX = r"(?:Ltd|Limited|Inc|Corp|Corporation|Co\.|LLC|PLC|GmbH|S\.A\.|SA|
 _CAP = r"[A-Z][\w&'.-]*"
 _ORG_PATTERNS = [
     re.compile(rf"\b(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|conglomerate|consortium|developer|maker)\s+(?:called\s+|named\s+)?({_CAP}(?:\s+(?:{_CAP}|&)){{0,3}})"),
-    re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|&|of)){{0,5}}\s+{_ORG_SUFFIX})(?![\w])"),
+    # "China International Telecommunications and Construction Corp": "and" only before the last word
+    re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|&|of)){{0,5}}(?:\s+and\s+{_CAP})?\s+{_ORG_SUFFIX})(?![\w])"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+an?\s+(?:[\w-]+\s+){{0,3}}(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer)\b"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}})\s+(?:won|was awarded|has been awarded|secured|bagged|clinched|has won|had won)\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:tender|contract|bid|deal)"),
     re.compile(rf"\b(?:supplied|built|installed|provided|developed|made|manufactured|implemented)\s+by\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b(?:was won by|were won by|awarded to|went to|was granted to|was given to|were given to)\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+which\s+(?:supplies|provides|makes|builds|develops|sells|manufactures|won|installed|supplied|built|developed)\b"),
+    # "Linn IT Solution, based in Naypyitaw, secured the contract"
+    re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+(?:based|headquartered) in\s+{_CAP}(?:\s+{_CAP}){{0,2}},\s+(?:won|secured|was awarded|has won|clinched|bagged|was picked|was chosen|was selected)\b"),
+    # "Naung Yoe was picked to put in the cameras"
+    re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}})\s+(?:was|were|has been|had been)\s+(?:picked|chosen|selected|hired|contracted|commissioned|tapped)\s+to\b"),
+    # "local firms, among them Fisca Security and Naung Yoe, won the tenders"
+    re.compile(rf"\b(?:firms|companies|contractors|suppliers|vendors|integrators),\s+(?:among them|including|such as|namely)\s+({_CAP}(?:\s+(?:{_CAP}|&)){{0,4}})"),
+    re.compile(rf"\b(?:firms|companies|contractors|suppliers|vendors|integrators),\s+(?:among them|including|such as|namely)\s+{_CAP}(?:\s+(?:{_CAP}|&)){{0,4}}\s+and\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
 ]
 _NOT_ORG = re.compile(
     r"^(The|A|An|This|That|These|Those|It|Its|Police|Government|Ministry|State|City|Authorities|"
@@ -295,8 +303,9 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
             acronym = re.match(r"\s*\(([A-Z][A-Z0-9&]{1,9})\)", text[m.end(1) + (1 if text[m.end(1):m.end(1)+1] == "." else 0):])
             if acronym and acronym.group(1) not in gaz.places:
                 name = acronym.group(1)  # news goes on with the short form it defines
-            if any(name == f[0] for f in found):
-                continue
+            if any(name in f[0] for f in found):
+                continue  # "Alomra Group" inside "Alomra Group International"
+            found = [f for f in found if f[0] not in name]
             window = normalise(text[max(0, m.start() - 60):m.end() + 60])
             origin = None
             for place_name, place in ((p, gaz.places[p]) for p in _DEMONYMS_NEAR.findall(text[max(0, m.start() - 60):m.end() + 60]) if p in gaz.places):
@@ -420,12 +429,17 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
     origins = list(dict.fromkeys(facts.origin))
 
     drafts: list[Draft] = []
+    portfolio: bool | None = None  # computed on first need
     for tech_mention in techs:
         rel_start, rel_end = tech_mention.start - s.start, tech_mention.end - s.start
         status, cue, cued = _status_for(norm, rel_start, rel_end)
         countries = _countries_near(facts, tech_mention)
         explicit = bool(countries)
         if not countries:
+            if portfolio is None:
+                portfolio = bool(c["portfolio"].search(norm))
+            if portfolio:
+                continue  # "its safe city projects around the world" names no user
             countries = [context_country] if context_country else []
         own_vendor = [(v.name, v.country) for v in known_vendors if v.name == tech_mention.value.text]
         for technology in tech_mention.value.technologies:
@@ -438,7 +452,8 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                 technology = "border_surveillance"
                 settings.discard("streets")
             # a product name ("Pegasus") names its own maker, not the other companies beside it
-            pairs = own_vendor or suppliers or [(None, o) for o in origins] or [(None, None)]
+            pairs = own_vendor or _clause_suppliers(s.text, rel_start, suppliers) \
+                or [(None, o) for o in origins] or [(None, None)]
             for country in countries:
                 for vendor, origin in pairs:
                     if origin == "LOCAL":
@@ -451,6 +466,30 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                     drafts.append(Draft(country, technology, vendor, origin, status, settings, s,
                                         matched, min(confidence, 0.99), explicit, cued))
     return drafts
+
+
+_SUPPLIER_CLAUSE = re.compile(r";|,\s+(?:and|while|but|whereas)\s+|\.\s+")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def _clause_suppliers(text: str, rel_start: int, suppliers: list[tuple[str | None, str | None]]):
+    """The companies of a term's own clause, when a sentence names several in different clauses.
+
+    "Linn IT secured the contract to build the control centre, and Naung Yoe was picked to
+    put in the cameras": the cameras are Naung Yoe's, the control centre Linn IT's."""
+    if len(suppliers) < 2:
+        return suppliers
+    lo, hi = 0, len(text)
+    for m in _SUPPLIER_CLAUSE.finditer(text):
+        if m.group().startswith(",") and len(_LOWER_WORD.findall(text, m.end(), m.end() + 60)) < 3:
+            continue  # "Dahua, Huawei, and Hikvision": the end of a list, not a clause
+        if m.end() <= rel_start:
+            lo = m.end()
+        elif m.start() >= rel_start:
+            hi = m.start()
+            break
+    own = [(name, origin) for name, origin in suppliers if name and lo <= text.find(name) < hi]
+    return own or suppliers
 
 
 def merge(drafts: list[Draft]) -> list[list[Draft]]:

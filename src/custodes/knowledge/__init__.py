@@ -97,7 +97,7 @@ def vendors() -> tuple[Vendor, ...]:
 # ---------------------------------------------------------------- cues
 
 CUE_KINDS = {"support", "private", "study", "hypothetical", "negation", "comparison", "origin_before",
-             "origin_after", "user_after", "export_after", "related", "junk"}
+             "origin_after", "user_after", "export_after", "related", "junk", "credit", "portfolio"}
 CUE_KINDS |= {f"status.{s}" for s in STATUSES} | {f"setting.{s}" for s in SETTINGS}
 
 
