@@ -43,3 +43,58 @@ def test_attribution_to_an_outlet_is_not_a_hedge():
 def test_future_tense_is_planned():
     text = "Police in Lahore said the new CCTV cameras will carry licence plate readers."
     assert status_of(text, "license_plate_recognition") == {"planned"}
+
+
+def test_a_capability_in_the_future_tense_takes_the_status_of_its_system():
+    text = ("Police in Quito installed 600 CCTV cameras with licence plate readers last year. "
+            "Officials said the licence plate readers will flag stolen cars.")
+    assert status_of(text, "license_plate_recognition") == {"deployed"}
+
+
+def test_a_plan_to_put_up_cameras_is_planned_not_deployed():
+    text = "The government of Ghana plans to put up 2,000 CCTV cameras along the main highways."
+    assert status_of(text, "video_surveillance") == {"planned"}
+
+
+def test_a_proposal_that_it_be_used_is_no_deployment():
+    text = "A new decree in Hungary proposes that facial recognition be used to identify protesters."
+    assert status_of(text, "facial_recognition") == {"planned"}
+
+
+def test_a_shelved_plan_is_halted():
+    text = "Chile's government decided to shelve plans for a biometric identity card."
+    assert status_of(text, "digital_id") == {"halted"}
+
+
+def test_a_system_in_use_as_a_trial_is_a_trial():
+    text = "Police in Ottawa admitted that facial recognition had been in use by two units as a trial."
+    assert status_of(text, "facial_recognition") == {"trial"}
+
+
+def test_a_trial_and_a_later_plan_in_two_clauses_keep_their_own_status():
+    text = ("Busan airport has been running, as a trial, four gates that use facial recognition, "
+            "and 20 more CCTV cameras are to be installed this year.")
+    assert status_of(text, "facial_recognition") == {"trial"}
+    assert status_of(text, "video_surveillance") == {"planned"}
+
+
+def test_an_inverted_conditional_states_nothing():
+    text = "Had the CCTV cameras in Osaka spotted the suspect, guards would have stopped him."
+    assert extract(text) == []
+
+
+def test_a_heading_that_is_only_a_term_states_nothing():
+    assert extract("Facial recognition") == []
+
+
+def test_researchers_who_built_a_system_are_developing_it():
+    text = ("Researchers at Kim Chaek University of Technology in North Korea built a neural network "
+            "for a system that recognises licence plates in real time.")
+    assert status_of(text, "license_plate_recognition") == {"development"}
+
+
+def test_a_missing_space_after_a_full_stop_still_ends_the_sentence():
+    text = ("The Oslo council will install 40 CCTV cameras next spring.Facial recognition was "
+            "switched off by Oslo police in 2021.")
+    assert status_of(text, "video_surveillance") == {"planned"}
+    assert status_of(text, "facial_recognition") == {"halted"}

@@ -107,6 +107,11 @@ def _settle_statuses(drafts) -> None:
             stated.setdefault((d.country, d.technology), d.status)
     last_in_paragraph: dict[int, str] = {}
     for d in drafts:
+        if d.cued is None:
+            # "the cameras will read plates": the status of that system, stated elsewhere, else planned
+            d.status = stated.get((d.country, d.technology), d.status)
+            last_in_paragraph[d.sentence.paragraph] = d.status
+            continue
         if d.cued:
             last_in_paragraph[d.sentence.paragraph] = d.status
             continue

@@ -96,7 +96,10 @@ _ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "n", "s", "ft", "mt", "pres", "rev",
     "gen", "adm", "brig", "cmdr", "supt", "insp", "det", "cllr", "hon", "mx", "op", "pp", "para",
 }
-_BOUNDARY = re.compile(r"""([.!?…]+)(["'’”)\]]*)\s+(?=["'‘“(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\uac00-\ud7af])""")
+# a boundary is end punctuation and space before a capital; or, where a page lost the space
+# ("audits.Facial recognition"), end punctuation between a lower-case word and a capitalised one
+_BOUNDARY = re.compile(r"""([.!?…]+)(["'’”)\]]*)(?:\s+(?=["'‘“(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\uac00-\ud7af])"""
+                       r"""|(?:(?<=[a-z]{3}[.!?])|(?<=[a-z]{3}[.!?]["'’”]))(?=[A-Z][a-z]))""")
 
 
 def split_sentences(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:

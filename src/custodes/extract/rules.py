@@ -39,7 +39,7 @@ class Draft:
     matched: list[str]
     confidence: float
     explicit_country: bool
-    cued: bool = False  # the status comes from the text's own words, not the default
+    cued: bool | None = False  # the status comes from the text's own words (None: a bare future tense)
 
 
 @dataclass(slots=True)
@@ -69,8 +69,8 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
         return "origin"
     if re.match(r"\s*'s\s+[a-z]", after) and _vendor_follows(sentence, rel_end, vendor_starts):
         return "origin"
-    if c["origin_before"].search(after):
-        return "origin"
+    if c["origin_before"].search(after) and not re.search(r"\bin\s*$", before):
+        return "origin"  # "Chinese-made", "China built"; but "researchers in North Korea built" are there
     if c["export_after"].search(after):
         return "export"
     if re.search(r"\bborder (with|between)\s*$|\b(and|to)\s*$", before) and "border" in before:
@@ -185,7 +185,9 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
 
 # future tense in the clause of a term with no plan word: "the cameras will carry plate readers"
 _FUTURE = re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b")
-_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
+_CLAUSE_BREAK = re.compile(r";|, and\b|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
+_RESEARCH_BODY = re.compile(r"\b(research\w*|scientists?|laborator(y|ies)|labs?|institutes?|universit(y|ies)|academy)\b")
+_INFINITIVE_BEFORE = re.compile(r"\b(to|be|to be)\s+$")
 STATUS_WINDOW = 90  # characters either side of a technology term that a status cue may stand in
 SETTING_WINDOW = 140
 
@@ -201,8 +203,9 @@ def _clause(norm: str, rel_start: int, rel_end: int, window: int) -> tuple[int, 
     return lo, hi
 
 
-def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | None, bool]:
-    """The status named nearest the technology term, the cue's words, and whether it was named."""
+def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | None, bool | None]:
+    """The status named nearest the technology term, the cue's words, and whether it was named
+    (None: only a bare future tense, which yields to a status the text states elsewhere)."""
     c = cues()
     hedge = c.get("status.alleged")
     if hedge is not None:
@@ -221,14 +224,35 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
                 continue  # the term's own words ("face scanning gates" is no "scan" cue)
             if status == "deployed" and any(s < m.end() and m.start() < e for s, e, _, _ in found):
                 continue  # "installed" inside "to be installed" is no deployment
+            if status == "deployed" and _INFINITIVE_BEFORE.search(norm, max(0, m.start() - 7), m.start()):
+                continue  # "plans to put up", "proposes that it be used": an intention, no deployment
             found.append((m.start(), m.end(), rank, status))
     for start, end, rank, status in found:
         distance = rel_start - end if end <= rel_start else start - rel_end
         key = (max(distance, 0), rank)
         if best is None or key < best[:2]:
             best = (key[0], key[1], status, norm[start:end].strip())
+    if best is None or best[2] == "deployed":
+        # "Researchers at Kim Il Sung University built a system that ...": who builds it
+        # stands wherever the sentence puts its subject
+        development = c.get("status.development")
+        for m in development.finditer(norm) if development is not None else ():
+            if _RESEARCH_BODY.search(m.group()):
+                return "development", m.group().strip(), True
+    if best is not None and best[2] == "planned" and any(status == "halted" for *_, status in found):
+        # "shelved plans for", "rejected the tender": the halt is what happened to the plan
+        start, end = next((start, end) for start, end, _, status in found if status == "halted")
+        return "halted", norm[start:end].strip(), True
+    if best is not None and best[2] == "deployed":
+        # "in use by a few units as a trial", "running, as a pilot, two gates": the trial
+        # qualifies the deployment verb of its clause
+        trial = next(((start, end) for start, end, _, status in found if status == "trial"), None)
+        if trial:
+            return "trial", norm[trial[0]:trial[1]].strip(), True
     if (best is None or best[2] == "deployed") and (future := _FUTURE.search(norm, lo, hi)):
-        return "planned", future.group().strip(), True
+        # a bare future ("the cameras will read plates") describes the system the text is
+        # about: it is planned unless the text states that system's status elsewhere
+        return "planned", future.group().strip(), None
     if best is None:
         return "deployed", None, False
     return best[2], best[3], True
@@ -410,6 +434,8 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                 continue
         if not term.strong and _inside_name(s.text, m.start - s.start, m.end - s.start):
             continue  # "the Presisi Command Center" names a unit; a weak term in a name says little
+        if len(s.text) - len(m.text) < 4:
+            continue  # a heading that is only the term ("Facial recognition") states nothing
         if _OFFICE_AFTER.match(s.text[m.end - s.start:]):
             continue  # "the Surveillance Camera Commissioner" is an office, not a camera
         techs.append(m)
