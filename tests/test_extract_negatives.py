@@ -59,3 +59,18 @@ def test_a_long_line_that_starts_like_a_link_is_still_the_article():
             "bought IMSI catchers in 2021 and used them during protests in the capital, "
             "according to procurement records reviewed by the newspaper.")
     assert ("PE", "communications_interception") in {(c.country, c.technology) for c in extract(text)}
+
+
+def test_an_open_possibility_claims_nothing():
+    text = "Hong Kong's security chief did not rule out fitting the city's CCTV cameras with face recognition."
+    assert {c.technology for c in extract(text)} == set()
+
+
+def test_an_unanswered_question_claims_nothing():
+    text = "The Osaka police paper was silent on whether the new CCTV cameras will come with face recognition."
+    assert extract(text) == []
+
+
+def test_a_study_of_how_well_the_technology_performs_claims_nothing():
+    text = "To assess how well facial recognition algorithms perform, the test in Ohio uses police mugshots."
+    assert extract(text) == []
