@@ -98,3 +98,13 @@ def test_a_missing_space_after_a_full_stop_still_ends_the_sentence():
             "switched off by Oslo police in 2021.")
     assert status_of(text, "video_surveillance") == {"planned"}
     assert status_of(text, "facial_recognition") == {"halted"}
+
+
+def test_a_planned_trial_run_is_a_trial():
+    text = "Police in Mombasa will put up 15 CCTV cameras next month, serving as a trial run of a new programme."
+    assert status_of(text, "video_surveillance") == {"trial"}
+
+
+def test_taking_cameras_out_of_buildings_is_halted():
+    text = "The health department of Victoria is taking every Hikvision CCTV camera out of its hospitals."
+    assert status_of(text, "video_surveillance") == {"halted"}

@@ -105,6 +105,7 @@ def _settle_statuses(drafts) -> None:
     for d in drafts:
         if d.cued:
             stated.setdefault((d.country, d.technology), d.status)
+
     last_in_paragraph: dict[int, str] = {}
     for d in drafts:
         if d.cued is None:

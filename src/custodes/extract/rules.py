@@ -243,9 +243,9 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
         # "shelved plans for", "rejected the tender": the halt is what happened to the plan
         start, end = next((start, end) for start, end, _, status in found if status == "halted")
         return "halted", norm[start:end].strip(), True
-    if best is not None and best[2] == "deployed":
-        # "in use by a few units as a trial", "running, as a pilot, two gates": the trial
-        # qualifies the deployment verb of its clause
+    if best is not None and best[2] in ("deployed", "planned"):
+        # "in use by a few units as a trial", "will put up 15 cameras next month, serving as a
+        # trial run": the trial qualifies the deployment or the plan of its clause
         trial = next(((start, end) for start, end, _, status in found if status == "trial"), None)
         if trial:
             return "trial", norm[trial[0]:trial[1]].strip(), True
