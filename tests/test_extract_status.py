@@ -106,5 +106,5 @@ def test_a_planned_trial_run_is_a_trial():
 
 
 def test_taking_cameras_out_of_buildings_is_halted():
-    text = "The health department of Victoria is taking every Hikvision CCTV camera out of its hospitals."
+    text = "In Australia, the health department of Victoria is taking every Hikvision CCTV camera out of its hospitals."
     assert status_of(text, "video_surveillance") == {"halted"}
