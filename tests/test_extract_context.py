@@ -96,3 +96,17 @@ def test_a_shouted_dateline_names_the_country():
     text = ("LIMA — The city's police switched on 300 CCTV cameras on Monday. "
             "The cameras cover the historic centre.")
     assert {c.country for c in extract(text)} == {"PE"}
+
+
+def test_a_sentence_about_the_system_just_named_adds_its_places():
+    text = ("Accra will install 3,000 CCTV cameras by 2026, the interior ministry said. "
+            "They will be placed in markets, schools and along the main roads.")
+    (claim,) = [c for c in extract(text) if c.technology == "video_surveillance"]
+    assert {"schools", "streets"} <= set(claim.settings)
+
+
+def test_a_pronoun_in_another_paragraph_adds_nothing():
+    text = ("Accra will install 3,000 CCTV cameras by 2026, the interior ministry said.\n\n"
+            "They will also build new schools in Kumasi.")
+    (claim,) = [c for c in extract(text) if c.technology == "video_surveillance"]
+    assert "schools" not in claim.settings

@@ -94,6 +94,23 @@ def url_country(url: str) -> str | None:
 _GENERIC_TLDS = {"co", "io", "me", "tv", "ai", "fm", "ly", "to", "cc", "ws", "gg", "so", "im", "am", "nu", "eu"}
 
 
+# a sentence that goes on about the system just named: "They will be placed across Rabat's squares."
+_ANAPHOR_START = re.compile(r"^\W*(they|it|these|those|the (cameras|devices|system|systems|network|units|"
+                            r"scanners|gates|drones|towers|sensors|readers|kiosks|terminals))\b", re.IGNORECASE)
+
+
+def _add_settings(drafts, sentence: str) -> None:
+    """Give the claims of the previous sentence the places a sentence about them names."""
+    from custodes.knowledge import settings_pattern
+
+    found = {m.lastgroup for m in settings_pattern().finditer(normalise(sentence))}
+    for d in drafts:
+        extra = set(found)
+        if d.technology == "border_surveillance":
+            extra.discard("streets")
+        d.settings = d.settings | extra
+
+
 def _settle_statuses(drafts) -> None:
     """Give a mention that names no status the one the text states for the same system.
 
@@ -253,6 +270,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
     last_user: tuple[int, str] | None = None
     context_vendors: list[tuple[str, str | None]] = []
     claimed: set[str] = set()
+    last_drafts: list = []
     for f in facts:
         context = main
         if last_user and last_user[0] == f.sentence.paragraph:
@@ -260,6 +278,11 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
         new = sentence_drafts(f, context, context_vendors, claimed, private_document=private_document)
         claimed.update(d.technology for d in new)
         drafts.extend(new)
+        if new:
+            last_drafts = new
+        elif last_drafts and not f.techs and _ANAPHOR_START.match(f.sentence.text) \
+                and last_drafts[0].sentence.paragraph == f.sentence.paragraph:
+            _add_settings(last_drafts, f.sentence.text)
         if f.user and f.techs:
             last_user = (f.sentence.paragraph, f.user[-1])
         if f.vendors:
