@@ -70,3 +70,19 @@ def test_software_built_by_a_company_is_supplied_not_in_development():
                      "software built by the start-up Yitu Technology.")
     assert {c.status for c in claims} == {"deployed"}
     assert "Yitu" in {c.vendor for c in claims}
+
+
+def test_an_unlisted_contractor_is_local_unless_the_text_says_otherwise():
+    claims = extract("Police in Lusaka switched on 900 CCTV cameras installed by Kafue Orbit Networks Ltd.")
+    assert {(c.vendor, c.supplier_country) for c in claims} == {("Kafue Orbit Networks Ltd", "ZM")}
+
+
+def test_a_company_named_after_a_country_comes_from_it():
+    claims = extract("Manila signed a deal with China Harbour Surveillance Corp for 5,000 CCTV cameras.")
+    assert ("China Harbour Surveillance Corp", "CN") in {(c.vendor, c.supplier_country) for c in claims}
+
+
+def test_a_contractor_based_in_another_country_comes_from_there():
+    claims = extract("Police in Lusaka switched on 900 CCTV cameras installed by Karoo Vision Systems, "
+                     "a company based in Johannesburg.")
+    assert {c.supplier_country for c in claims if c.vendor == "Karoo Vision Systems"} == {"ZA"}

@@ -336,10 +336,32 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
                 if place.kind in ("demonym", "country"):
                     origin = place.country
                     break
-            if origin is None and re.search(r"\blocal\b|\bdomestic\b", window):
-                origin = "LOCAL"
+            if origin is None:
+                origin = _origin_of_unlisted(name, text[m.start():m.end() + 80], gaz)
             found.append((name, origin))
     return found
+
+
+_BASED_IN = re.compile(r"\b(?:based|headquartered|registered) in ([A-Z][\w-]+(?: [A-Z][\w-]+)?)")
+
+
+def _origin_of_unlisted(name: str, around: str, gaz) -> str:
+    """The home country of a company the vendor list does not know.
+
+    Its name may carry it ("China National Electronics..."), or the words after it ("based in
+    Yangon"); otherwise it is taken as local ("LOCAL": the user's country): the list holds the
+    international suppliers, and news names a foreign one with its origin ("Chinese firm X")."""
+    first = name.split()[0]
+    place = gaz.places.get(first)
+    if place and place.kind == "country":
+        return place.country
+    based = _BASED_IN.search(around)
+    if based:
+        for candidate in (based.group(1), based.group(1).split()[0]):
+            place = gaz.places.get(candidate)
+            if place and place.kind in ("country", "city", "region", "capital"):
+                return place.country
+    return "LOCAL"
 
 
 _SUPPLY_WORDS = re.compile(r"\b(suppl\w*|provid\w*|buil[dt]\w*|install\w*|develop\w*|made by|manufactur\w*|won|awarded|contract\w*|tender\w*|deal|partner\w*|vendor|sold|sells|bought from|purchased from|loan)\b", re.IGNORECASE)
