@@ -110,3 +110,14 @@ def test_a_pronoun_in_another_paragraph_adds_nothing():
             "They will also build new schools in Kumasi.")
     (claim,) = [c for c in extract(text) if c.technology == "video_surveillance"]
     assert "schools" not in claim.settings
+
+
+def test_cameras_against_irregular_migration_are_border_surveillance():
+    text = "Spain's government will roll out anti-migration measures in Ceuta, among them cameras and radar."
+    assert "border_surveillance" in {c.technology for c in extract(text)}
+
+
+def test_a_neighbour_named_as_the_end_of_a_border_is_not_a_user():
+    text = ("Greek police said the new border system with thermal cameras will cover the whole border, "
+            "from the Evros delta as far as the Bulgarian border.")
+    assert {c.country for c in extract(text)} == {"GR"}

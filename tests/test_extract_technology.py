@@ -72,3 +72,10 @@ def test_thermal_cameras_are_border_surveillance_only_at_a_border():
     assert "border_surveillance" not in inland
     border = {c.technology for c in extract("Greek border guards use thermal cameras along the border with Turkey.")}
     assert "border_surveillance" in border
+
+
+def test_crowd_analytics_and_behaviour_patterns_are_video_analytics():
+    assert "video_analytics" in {c.technology for c in extract(
+        "Singapore's government said the lamppost cameras would carry out crowd analytics.")}
+    assert "video_analytics" in {c.technology for c in extract(
+        "Police cameras in Rabat will analyse patterns of behaviour as they happen.")}

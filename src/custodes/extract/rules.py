@@ -75,6 +75,8 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
         return "export"
     if re.search(r"\bborder (with|between)\s*$|\b(and|to)\s*$", before) and "border" in before:
         return "neutral"
+    if re.search(r"\b(as far as|up to|towards|near|along|from|to) the\s*$", before) and re.match(r"\s+border", after):
+        return "neutral"  # "from the Evros delta as far as the Bulgarian border": a place on the way
     if place.kind == "demonym":
         return "user" if c["user_after"].search(after) else "neutral"
     if (re.match(r"\s*(and|\-|–|/)\s*\w+(\s\w+)?\s+border", after) or re.match(r"\s+border", after)) \
@@ -84,7 +86,7 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
     return "user"
 
 
-_BORDER_WORDS = re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|asylum seekers?)\b")
+_BORDER_WORDS = re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|migration|asylum seekers?)\b")
 _BORDER_FORCE = re.compile(r"\s+border\s+(agents?|guards?|police|patrol|officials?|authorities|force|forces|protection|service|troops)\b")
 
 
