@@ -121,3 +121,16 @@ def test_a_neighbour_named_as_the_end_of_a_border_is_not_a_user():
     text = ("Greek police said the new border system with thermal cameras will cover the whole border, "
             "from the Evros delta as far as the Bulgarian border.")
     assert {c.country for c in extract(text)} == {"GR"}
+
+
+def test_a_later_clause_that_takes_the_system_up_adds_its_country():
+    text = ("Airports in Japan already use facial recognition at boarding, and Vietnam is in the "
+            "process of installing it.")
+    found = {(c.country, c.technology, c.status) for c in extract(text)}
+    assert ("JP", "facial_recognition", "deployed") in found
+    assert ("VN", "facial_recognition", "planned") in found
+
+
+def test_a_later_clause_with_its_own_subject_pronoun_adds_nothing():
+    text = "Police in Japan already use facial recognition at stations, and Vietnam said it was concerned."
+    assert {c.country for c in extract(text)} == {"JP"}

@@ -480,7 +480,9 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
 
     drafts: list[Draft] = []
     portfolio: bool | None = None  # computed on first need
+    made_from: dict[int, tuple[int, int]] = {}  # tech mention start -> its drafts' index range
     for tech_mention in techs:
+        made_from[tech_mention.start] = (len(drafts), len(drafts))
         rel_start, rel_end = tech_mention.start - s.start, tech_mention.end - s.start
         status, cue, cued = _status_for(norm, rel_start, rel_end)
         countries = _countries_near(facts, tech_mention)
@@ -515,7 +517,52 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                         + (0.2 if explicit else 0.05) + (0.1 if vendor else 0.0)
                     drafts.append(Draft(country, technology, vendor, origin, status, settings, s,
                                         matched, min(confidence, 0.99), explicit, cued))
+        made_from[tech_mention.start] = (made_from[tech_mention.start][0], len(drafts))
+    for country, rel_pronoun, tech_mention in _pronoun_users(facts, techs):
+        first, last = made_from.get(tech_mention.start, (0, 0))
+        earlier = drafts[first:last]
+        if not earlier or any(d.country == country for d in earlier):
+            continue
+        status, cue, cued = _status_for(norm, rel_pronoun, rel_pronoun + 2)
+        seen = set()
+        for d in earlier:
+            key = (d.technology, d.vendor)
+            if key in seen:
+                continue
+            seen.add(key)
+            matched = [tech_mention.text] + ([cue] if cue else [])
+            drafts.append(Draft(country, d.technology, d.vendor, d.supplier_country if d.vendor else None,
+                                status, set(d.settings), s, matched, d.confidence, True, cued))
     return drafts
+
+
+_TAKES_IT_UP = re.compile(r"\b(\w+ing|\w+ed|use|uses|adopt|adopts|install|installs|deploy|deploys|buy|buys|"
+                          r"test|tests|trial|trials|introduce|introduces|has|have|get|gets|got|bought|acquire|"
+                          r"acquires|consider|considers|follow|follows) (it|them|the system|the technology)\b")
+
+
+def _pronoun_users(facts: _SentenceFacts, techs: list[Mention]) -> list[tuple[str, int, Mention]]:
+    """Countries of a later clause that take the system up with a pronoun.
+
+    "Airports in Australia already use the system, and the Netherlands is installing it":
+    the Netherlands gets the system too, with the status of its own clause."""
+    text, base = facts.sentence.text, facts.sentence.start
+    breaks = list(_SUPPLIER_CLAUSE.finditer(text))
+    out = []
+    for m in facts.user_mentions:
+        rel = m.start - base
+        opened = [b for b in breaks if b.end() <= rel]
+        if not opened:
+            continue
+        lo = opened[-1].end()
+        hi = next((b.start() for b in breaks if b.start() > rel), len(text))
+        if any(lo <= t.start - base < hi for t in techs):
+            continue  # the clause names its own technology
+        before = [t for t in techs if t.end - base <= opened[-1].start()]
+        pronoun = _TAKES_IT_UP.search(text, rel, hi)
+        if before and pronoun:
+            out.append((m.value.country, pronoun.start(2), before[-1]))
+    return out
 
 
 _SUPPLIER_CLAUSE = re.compile(r";|,\s+(?:and|while|but|whereas)\s+|\.\s+")
