@@ -79,3 +79,20 @@ def test_crowd_analytics_and_behaviour_patterns_are_video_analytics():
         "Singapore's government said the lamppost cameras would carry out crowd analytics.")}
     assert "video_analytics" in {c.technology for c in extract(
         "Police cameras in Rabat will analyse patterns of behaviour as they happen.")}
+
+
+def test_plate_reader_cameras_are_plate_readers_only():
+    claims = extract("Police in Denver will add 40 license plate reader cameras on major roads.")
+    assert {c.technology for c in claims} == {"license_plate_recognition"}
+
+
+def test_the_cameras_of_an_article_about_plate_readers_are_those_plate_readers():
+    text = ("The Denver police department installed automatic license plate readers at 40 intersections. "
+            "The cameras logged 2 million plates in their first month, police said.")
+    assert {c.technology for c in extract(text)} == {"license_plate_recognition"}
+
+
+def test_the_cameras_of_an_article_about_cctv_stay_video_surveillance():
+    text = ("The Denver police department installed CCTV and licence plate readers downtown. "
+            "The cameras record around the clock, police said.")
+    assert {"video_surveillance", "license_plate_recognition"} <= {c.technology for c in extract(text)}

@@ -406,6 +406,20 @@ def related(technologies) -> set[str]:
     return out
 
 
+# cameras that are one technology's devices: once the text has claimed that technology and no
+# general video surveillance, "the cameras" are those devices
+_CAMERA_DEVICES = ("license_plate_recognition", "body_worn_cameras")
+
+
+def _taken_up(term, claimed: set[str]) -> tuple[str, ...]:
+    """The technologies a term stands for here: a bare "cameras" in an article about plate
+    readers or body cameras means those, not another video surveillance system."""
+    if term.strong or term.technologies != ("video_surveillance",) or "video_surveillance" in claimed:
+        return term.technologies
+    devices = tuple(t for t in _CAMERA_DEVICES if t in claimed)
+    return devices or term.technologies
+
+
 def _inside_name(text: str, start: int, end: int) -> bool:
     """Is a term written in Title Case inside a longer capitalised name (not at sentence start)?"""
     words = text[start:end].split()
@@ -494,7 +508,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                 continue  # "its safe city projects around the world" names no user
             countries = [context_country] if context_country else []
         own_vendor = [(v.name, v.country) for v in known_vendors if v.name == tech_mention.value.text]
-        for technology in tech_mention.value.technologies:
+        for technology in _taken_up(tech_mention.value, claimed):
             if technology == "border_surveillance" and not tech_mention.value.strong \
                     and not _BORDER_WORDS.search(norm):
                 continue  # thermal cameras and radar are border surveillance only at a border
