@@ -74,3 +74,8 @@ def test_an_unanswered_question_claims_nothing():
 def test_a_study_of_how_well_the_technology_performs_claims_nothing():
     text = "To assess how well facial recognition algorithms perform, the test in Ohio uses police mugshots."
     assert extract(text) == []
+
+
+def test_how_the_technology_works_in_general_claims_nothing():
+    text = "As a rule, facial recognition lets the police in Kenya compare faces with a database."
+    assert extract(text) == []

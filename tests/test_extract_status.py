@@ -17,6 +17,9 @@ def status_of(text, technology):
     ("Peru suspended its facial recognition programme after the audit.", "halted"),
     ("Peru's police reportedly bought spyware from an Israeli firm.", "alleged"),
     ("Peru is believed to operate IMSI catchers in the capital.", "alleged"),
+    ("Peru's army is now said to be rolling out facial recognition cameras in Lima.", "alleged"),
+    ("Lima's police set up 300 CCTV cameras, according to the two people, who asked not to be named.", "alleged"),
+    ("The first use of facial recognition cameras in Lima is scheduled for the Pan American Games.", "planned"),
     ("Researchers at Peru's national university are developing a facial recognition system for the police.", "development"),
 ])
 def test_status_cues(sentence, expected):
