@@ -111,3 +111,14 @@ def test_a_planned_trial_run_is_a_trial():
 def test_taking_cameras_out_of_buildings_is_halted():
     text = "In Australia, the health department of Victoria is taking every Hikvision CCTV camera out of its hospitals."
     assert status_of(text, "video_surveillance") == {"halted"}
+
+
+def test_the_backstory_of_a_halted_system_is_halted():
+    text = ("Dublin City Council is to stop using CCTV cameras made by Hikvision. "
+            "The council had put up the Hikvision CCTV cameras in 2018.")
+    assert status_of(text, "video_surveillance") == {"halted"}
+
+
+def test_a_past_perfect_installation_alone_is_still_deployed():
+    text = "Dublin City Council had put up 40 CCTV cameras on OConnell Street in 2018."
+    assert status_of(text, "video_surveillance") == {"deployed"}

@@ -188,6 +188,7 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
 # future tense in the clause of a term with no plan word: "the cameras will carry plate readers"
 _FUTURE = re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b")
 _CLAUSE_BREAK = re.compile(r";|, and\b|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
+_PAST_PERFECT = re.compile(r"\bhad (been |already |previously |first )?$")
 _RESEARCH_BODY = re.compile(r"\b(research\w*|scientists?|laborator(y|ies)|labs?|institutes?|universit(y|ies)|academy)\b")
 _INFINITIVE_BEFORE = re.compile(r"\b(to|be|to be)\s+$")
 STATUS_WINDOW = 90  # characters either side of a technology term that a status cue may stand in
@@ -215,7 +216,7 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
         if m and not c["status.halted"].search(norm[max(0, rel_start - STATUS_WINDOW):rel_end + STATUS_WINDOW]):
             return "alleged", m.group().strip(), True  # a hedge covers the whole sentence
     lo, hi = _clause(norm, rel_start, rel_end, STATUS_WINDOW)
-    best: tuple[int, int, str, str] | None = None
+    best: tuple[int, int, str, str, int] | None = None
     found: list[tuple[int, int, int, str]] = []
     for rank, status in enumerate(_STATUS_PRIORITY + ("deployed",)):
         pattern = c.get(f"status.{status}")
@@ -233,7 +234,7 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
         distance = rel_start - end if end <= rel_start else start - rel_end
         key = (max(distance, 0), rank)
         if best is None or key < best[:2]:
-            best = (key[0], key[1], status, norm[start:end].strip())
+            best = (key[0], key[1], status, norm[start:end].strip(), start)
     if best is None or best[2] == "deployed":
         # "Researchers at Kim Il Sung University built a system that ...": who builds it
         # stands wherever the sentence puts its subject
@@ -257,6 +258,10 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
         return "planned", future.group().strip(), None
     if best is None:
         return "deployed", None, False
+    if best[2] == "deployed" and _PAST_PERFECT.search(norm, max(0, best[4] - 12), best[4]):
+        # "the council had put up the cameras in 2018": the backstory of a system whose
+        # present the text states elsewhere
+        return "deployed", best[3], None
     return best[2], best[3], True
 
 
