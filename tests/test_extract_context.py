@@ -134,3 +134,16 @@ def test_a_later_clause_that_takes_the_system_up_adds_its_country():
 def test_a_later_clause_with_its_own_subject_pronoun_adds_nothing():
     text = "Police in Japan already use facial recognition at stations, and Vietnam said it was concerned."
     assert {c.country for c in extract(text)} == {"JP"}
+
+
+def test_the_system_at_the_top_of_the_next_paragraph_adds_its_places():
+    text = ("Rio police will test facial recognition cameras during Carnival.\n\n"
+            "The system is due to go live in March in Copacabana, near the beaches and the metro.")
+    settings = {s for c in extract(text) if c.technology == "facial_recognition" for s in c.settings}
+    assert {"stadiums_events", "public_transport"} <= settings
+
+
+def test_public_gatherings_and_industrial_sites_are_settings():
+    text = "Tanzania will mount 6,500 CCTV cameras at industrial sites, businesses and public gatherings."
+    (claim,) = extract(text)
+    assert {"workplaces", "stadiums_events"} <= set(claim.settings)

@@ -280,9 +280,11 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
         drafts.extend(new)
         if new:
             last_drafts = new
-        elif last_drafts and not f.techs and _ANAPHOR_START.match(f.sentence.text) \
-                and last_drafts[0].sentence.paragraph == f.sentence.paragraph:
-            _add_settings(last_drafts, f.sentence.text)
+        elif last_drafts and not f.techs and (anaphor := _ANAPHOR_START.match(f.sentence.text)):
+            # in the same paragraph any pronoun; at the top of the next only "the system", "the cameras"
+            gap = f.sentence.paragraph - last_drafts[0].sentence.paragraph
+            if gap == 0 or (gap == 1 and anaphor.group(2)):
+                _add_settings(last_drafts, f.sentence.text)
         if f.user and f.techs:
             last_user = (f.sentence.paragraph, f.user[-1])
         if f.vendors:
