@@ -79,3 +79,13 @@ def test_a_study_of_how_well_the_technology_performs_claims_nothing():
 def test_how_the_technology_works_in_general_claims_nothing():
     text = "As a rule, facial recognition lets the police in Kenya compare faces with a database."
     assert extract(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "O deputado alertou para os perigos de usar o reconhecimento facial pela polícia em São Paulo.",
+    "Pelo texto, os dados biométricos coletados pela polícia em São Paulo não poderão ser usados sem ordem judicial.",
+    "Quando houver uso de reconhecimento facial pela polícia em São Paulo, os dados serão apagados em 30 dias.",
+    "The senator in Ohio warned of the dangers of using facial recognition at the state's borders.",
+])
+def test_fears_denials_and_rules_of_a_bill_in_other_languages_claim_nothing(text):
+    assert extract(text) == []
