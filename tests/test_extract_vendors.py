@@ -86,3 +86,18 @@ def test_a_contractor_based_in_another_country_comes_from_there():
     claims = extract("Police in Lusaka switched on 900 CCTV cameras installed by Karoo Vision Systems, "
                      "a company based in Johannesburg.")
     assert {c.supplier_country for c in claims if c.vendor == "Karoo Vision Systems"} == {"ZA"}
+
+
+def test_co_winners_of_a_contract_share_its_claims():
+    text = ("Police in Scotland will roll out live facial recognition under a new contract won by NEC. "
+            "Besides NEC, the winners were Tayside Data Systems, which supplies servers, and "
+            "Clyde Vision Labs, which provides camera software.")
+    vendors = {c.vendor for c in extract(text) if c.technology == "facial_recognition"}
+    assert {"NEC", "Tayside Data Systems", "Clyde Vision Labs"} <= vendors
+
+
+def test_companies_in_one_sentence_without_a_shared_contract_are_not_partners():
+    text = ("Police in Scotland will roll out live facial recognition supplied by NEC. "
+            "Tayside Data Systems, which supplies servers to banks, reported higher profits.")
+    vendors = {c.vendor for c in extract(text) if c.technology == "facial_recognition"}
+    assert "Tayside Data Systems" not in vendors

@@ -163,11 +163,16 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
                 scope |= had
             credited[d.country][d.vendor] = (origin, scope)
             named_for.setdefault((d.country, d.technology), set()).add(d.vendor)
+    partners: dict[str, list[tuple[str, str | None]]] = {}  # company -> the co-winners of its contract
     for f in facts:
-        if not credit.search(normalise(f.sentence.text)):
+        norm = normalise(f.sentence.text)
+        if not credit.search(norm):
             continue
         names = [(m.value.name, m.value.country) for m in f.vendors]
         names += unknown_vendors(f.sentence, f.vendors)
+        if len(names) > 1 and _PARTNERS.search(norm):
+            for name, _ in names:
+                partners.setdefault(name, []).extend(n for n in names if n[0] != name)
         # "claimed Samsung SDS, which developed the system": the system of the country the text is about
         for country in (f.user or ([main] if main else countries)):
             for name, origin in names:
@@ -196,7 +201,32 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
         if len(fits) == 1 and d.supplier_country in (None, fits[0][1]):
             d.vendor, origin = fits[0]
             d.supplier_country = d.supplier_country or origin
-    return drafts
+    return drafts + _co_winners(drafts, partners)
+
+
+# companies that share one contract: each supplies what the contract covers
+_PARTNERS = re.compile(r"\b(the (other )?winners (were|are|included?)|(shar(e|es|ed|ing)|split(s|ting)?) (the |a |an )?"
+                       r"(\w+ ){0,3}(contract|deal|tender|award|framework)|consorti(um|a)|joint venture|jointly|"
+                       r"in partnership with)\b")
+
+
+def _co_winners(drafts, partners: dict[str, list[tuple[str, str | None]]]) -> list:
+    """"Besides NEC, the winners were Bedroq and DigitalBarriers": the co-winners of a
+    contract get the claims the text makes for the company named with its technology."""
+    from custodes.extract.rules import Draft
+
+    out, have = [], {(d.country, d.technology, d.vendor, d.status) for d in drafts}
+    for d in drafts:
+        for name, origin in partners.get(d.vendor or "", []):
+            if origin == "LOCAL":
+                origin = d.country
+            key = (d.country, d.technology, name, d.status)
+            if key in have:
+                continue
+            have.add(key)
+            out.append(Draft(d.country, d.technology, name, origin, d.status, set(d.settings), d.sentence,
+                             list(d.matched), round(d.confidence * 0.9, 3), d.explicit_country, d.cued))
+    return out
 
 
 def _credit_facts(text: str, spans: list[tuple[int, int]], split: list[Sentence]) -> list[_SentenceFacts]:
