@@ -147,3 +147,15 @@ def test_public_gatherings_and_industrial_sites_are_settings():
     text = "Tanzania will mount 6,500 CCTV cameras at industrial sites, businesses and public gatherings."
     (claim,) = extract(text)
     assert {"workplaces", "stadiums_events"} <= set(claim.settings)
+
+
+def test_a_stretch_of_land_from_one_place_to_another_is_no_origin():
+    text = ("Greek police installed thermal cameras along the border fence, from the Evros delta as far "
+            "as the Bulgarian border.")
+    assert {c.supplier_country for c in extract(text)} == {None}
+
+
+def test_a_legal_name_carries_the_home_country_through_its_acronym():
+    text = ("Manila's interior ministry signed a deal with China International Telecommunications and "
+            "Construction Corp. (CITCC) for 12,000 CCTV cameras.")
+    assert {(c.vendor, c.supplier_country) for c in extract(text)} == {("CITCC", "CN")}

@@ -65,6 +65,8 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
     place: Place = mention.value
     if c["comparison"].search(before) or c["comparison"].search(after[:12]):
         return "comparison"
+    if re.search(r"\bfrom (the )?$", before) and re.match(r"(\s+[a-z]\w*){0,2},?\s+(to the|as far as|up to|all the way to|through the)\s", after):
+        return "neutral"  # "from the Evros delta as far as ...": a stretch of land, not a supplier
     if c["origin_after"].search(before):
         return "origin"
     if re.match(r"\s*'s\s+[a-z]", after) and _vendor_follows(sentence, rel_end, vendor_starts):
@@ -332,6 +334,7 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
             if all(w.strip(".,&") in _GENERIC_ORG_WORDS or w in ("and", "of", "&") for w in words):
                 continue  # "Information Technologies" names no company
             acronym = re.match(r"\s*\(([A-Z][A-Z0-9&]{1,9})\)", text[m.end(1) + (1 if text[m.end(1):m.end(1)+1] == "." else 0):])
+            full = name
             if acronym and acronym.group(1) not in gaz.places:
                 name = acronym.group(1)  # news goes on with the short form it defines
             if any(name in f[0] for f in found):
@@ -344,7 +347,7 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
                     origin = place.country
                     break
             if origin is None:
-                origin = _origin_of_unlisted(name, text[m.start():m.end() + 80], gaz)
+                origin = _origin_of_unlisted(full, text[m.start():m.end() + 80], gaz)
             found.append((name, origin))
     return found
 
