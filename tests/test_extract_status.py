@@ -122,3 +122,9 @@ def test_the_backstory_of_a_halted_system_is_halted():
 def test_a_past_perfect_installation_alone_is_still_deployed():
     text = "Dublin City Council had put up 40 CCTV cameras on OConnell Street in 2018."
     assert status_of(text, "video_surveillance") == {"deployed"}
+
+
+def test_a_hedge_covers_its_sentence_not_what_the_text_states_plainly():
+    text = ("Mongolia's police reportedly bought Chinese CCTV cameras for Ulaanbaatar. "
+            "Over 300 of the CCTV cameras do not record at night, police say.")
+    assert status_of(text, "video_surveillance") == {"alleged", "deployed"}

@@ -120,7 +120,8 @@ def _settle_statuses(drafts) -> None:
     the last marked mention in its paragraph, else "deployed"."""
     stated: dict[tuple[str, str], str] = {}
     for d in drafts:
-        if d.cued:
+        # a hedge covers its own sentence; what the text goes on to state plainly is not hedged
+        if d.cued and d.status != "alleged":
             stated.setdefault((d.country, d.technology), d.status)
 
     last_in_paragraph: dict[int, str] = {}
@@ -131,7 +132,8 @@ def _settle_statuses(drafts) -> None:
             last_in_paragraph[d.sentence.paragraph] = d.status
             continue
         if d.cued:
-            last_in_paragraph[d.sentence.paragraph] = d.status
+            if d.status != "alleged":
+                last_in_paragraph[d.sentence.paragraph] = d.status
             continue
         status = stated.get((d.country, d.technology)) or last_in_paragraph.get(d.sentence.paragraph)
         if status:
