@@ -101,3 +101,9 @@ def test_companies_in_one_sentence_without_a_shared_contract_are_not_partners():
             "Tayside Data Systems, which supplies servers to banks, reported higher profits.")
     vendors = {c.vendor for c in extract(text) if c.technology == "facial_recognition"}
     assert "Tayside Data Systems" not in vendors
+
+
+def test_a_vendor_credited_only_with_sales_around_the_world_supplies_nothing_here():
+    text = ("Police in Nairobi switched on 1,800 CCTV cameras last month. "
+            "Hikvision, which has supplied cameras to more than 150 countries, declined to comment.")
+    assert {c.vendor for c in extract(text)} == {None}

@@ -152,7 +152,7 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
     from custodes.knowledge import vendors as all_vendors
 
     known = {v.name: v for v in all_vendors()}
-    credit = cues()["credit"]
+    credit, portfolio = cues()["credit"], cues()["portfolio"]
     countries = list(dict.fromkeys(d.country for d in drafts))
     # per country: company -> (its origin, the technologies it may supply or None for any)
     credited: dict[str, dict[str, tuple[str | None, set[str] | None]]] = {}
@@ -168,8 +168,8 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
     partners: dict[str, list[tuple[str, str | None]]] = {}  # company -> the co-winners of its contract
     for f in facts:
         norm = normalise(f.sentence.text)
-        if not credit.search(norm):
-            continue
+        if not credit.search(norm) or (not f.user and portfolio.search(norm)):
+            continue  # "Hikvision, which supplies cameras to 150 countries": no credit here
         names = [(m.value.name, m.value.country) for m in f.vendors]
         names += unknown_vendors(f.sentence, f.vendors)
         if len(names) > 1 and _PARTNERS.search(norm):
@@ -191,8 +191,16 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
     for d in drafts:
         if d.vendor is not None:
             continue
-        if named_for.get((d.country, d.technology)):
-            continue  # the text names who supplies this; an unnamed mention may be another's
+        named = named_for.get((d.country, d.technology))
+        if named:
+            # the text names who supplies this: an unnamed mention is that company's when it
+            # names one, and may be any of them when it names several
+            if len(named) == 1:
+                (name,) = named
+                origin = credited[d.country][name][0]
+                if d.supplier_country in (None, origin):
+                    d.vendor, d.supplier_country = name, d.supplier_country or origin
+            continue
         candidates = credited.get(d.country, {}).items()
         fits = [(name, origin) for name, (origin, scope) in candidates if scope is None or d.technology in scope]
         if not fits:
