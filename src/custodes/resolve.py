@@ -82,24 +82,43 @@ def _word_hash(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _minhash_template():
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations for (NUM_PERM, MINHASH_SEED), as (1, NUM_PERM) uint32 rows."""
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
+    a, b = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32").permutations
+    return (np.asarray(a, dtype=np.uint32).reshape(1, -1), np.asarray(b, dtype=np.uint32).reshape(1, -1))
+
+
+SIGNATURE_CHUNK = 2048  # shingles permuted at once: bounds memory on a very long text
 
 
 def signature(text: str) -> bytes | None:
-    """The MinHash signature of a text (NUM_PERM little-endian uint32), or None when it has no words."""
-    from datasketch import MinHash
+    """The MinHash signature of a text (NUM_PERM little-endian uint32), or None when it has no words.
 
+    The values of datasketch's MinHash (scheme "affine32", the shingle hashes as
+    input): each hash goes through the MurmurHash3 finalizer, then a * h + b mod 2^32
+    per permutation, and the minimum per permutation is kept; computed here in
+    numpy in one pass instead of through a Python list.
+    """
     parts = shingles(text)
     if not len(parts):
         return None
-    template = _minhash_template()
-    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=template.permutations,
-                      scheme="affine32", hashfunc=int)
-    minhash.update_batch(parts.tolist())
-    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    a, b = _permutations()
+    mins = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(parts), SIGNATURE_CHUNK):
+        hv = _fmix32(parts[start:start + SIGNATURE_CHUNK]).reshape(-1, 1)
+        np.minimum(mins, (hv * a + b).min(axis=0), out=mins)
+    return mins.astype("<u4").tobytes()
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """The 32-bit MurmurHash3 finalizer (as datasketch pre-mixes its input): a bijection."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def band_keys(sig: bytes) -> list[int]:
