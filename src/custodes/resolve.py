@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -153,6 +153,36 @@ def _candidates_sql(n_keys: int) -> str:
     return " UNION ALL ".join(one.format(i=i) for i in range(n_keys))
 
 
+# Signatures of recent candidates, kept in memory: the same documents come back as
+# candidates again and again (the first members of each shared band), and a document id
+# is a hash of its text, so its signature never changes (whatever the database).
+SIGNATURE_CACHE_SIZE = 20_000  # about 15 MB; bounded, so memory stays flat on any corpus
+_signature_cache: "OrderedDict[str, bytes]" = OrderedDict()
+
+
+def _signatures(store: "Store", document_ids: list[str]) -> dict[str, bytes]:
+    """The stored signatures of these documents (those that have one), by id."""
+    cache = _signature_cache
+    found: dict[str, bytes] = {}
+    missing = []
+    for doc_id in document_ids:
+        sig = cache.get(doc_id)
+        if sig is None:
+            missing.append(doc_id)
+        else:
+            cache.move_to_end(doc_id)
+            found[doc_id] = sig
+    if missing:
+        for doc_id, sig in store.query(
+                f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(missing))}", missing):
+            sig = bytes(sig)
+            if len(sig) == NUM_PERM * 4:
+                found[doc_id] = cache[doc_id] = sig
+        while len(cache) > SIGNATURE_CACHE_SIZE:
+            cache.popitem(last=False)
+    return found
+
+
 def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
     """Index one stored document's signature and join it to its story cluster.
 
@@ -171,12 +201,10 @@ def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
         candidates = sorted({other for members in by_key.values() if len(members) <= MAX_DOCUMENTS_PER_BAND
                              for other in members} - {document_id})
         if candidates:
-            rows = store.query(
-                f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(candidates))}",
-                candidates)
-            others = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype="<u4").reshape(len(rows), -1)
+            found = _signatures(store, candidates)
+            others = np.frombuffer(b"".join(found.values()), dtype="<u4").reshape(len(found), -1)
             similar = (others == np.frombuffer(sig, dtype="<u4")).mean(axis=1) >= DUPLICATE_JACCARD
-            matches = [row[0] for row, hit in zip(rows, similar) if hit]
+            matches = [other for other, hit in zip(found, similar) if hit]
         store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
                           "ON CONFLICT DO NOTHING", [(k, document_id) for k in keys])
     # an empty signature marks a document with no words as indexed all the same
@@ -194,15 +222,27 @@ def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
         store.execute(f"UPDATE documents SET cluster_id = ? WHERE cluster_id IN {_in(len(stale))}",
                       [cluster_id, *stale])
         store.execute(f"DELETE FROM clusters WHERE id IN {_in(len(stale))}", stale)
-    _refresh_cluster(store, cluster_id)
+    if not matches:
+        # a story of its own: no need to look for its members or its earliest document
+        store.execute("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, 1) "
+                      "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
+                      "size = excluded.size", (cluster_id, document_id))
+    else:
+        _refresh_cluster(store, cluster_id)
     return cluster_id
 
 
 def _refresh_cluster(store: "Store", cluster_id: str) -> None:
+    """Size and representative (earliest dated document, then smallest id; undated last) of a cluster."""
     size = store.scalar("SELECT count(*) FROM documents WHERE cluster_id = ?", (cluster_id,))
+    # two index seeks (documents_cluster_published) rather than sorting the members
     representative = store.scalar(
-        "SELECT id FROM documents WHERE cluster_id = ? "
-        "ORDER BY CASE WHEN published IS NULL THEN 1 ELSE 0 END, published, id LIMIT 1", (cluster_id,))
+        "SELECT id FROM documents WHERE cluster_id = ? AND published IS NOT NULL "
+        "ORDER BY published, id LIMIT 1", (cluster_id,))
+    if representative is None:
+        representative = store.scalar(
+            "SELECT id FROM documents WHERE cluster_id = ? AND published IS NULL ORDER BY id LIMIT 1",
+            (cluster_id,))
     store.execute("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, ?) "
                   "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
                   "size = excluded.size", (cluster_id, representative, size))
