@@ -183,17 +183,18 @@ def _signatures(store: "Store", document_ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
+def assign_cluster(store: "Store", document_id: str, sig: bytes | None,
+                   keys: list[int] | None = None) -> str:
     """Index one stored document's signature and join it to its story cluster.
 
     Call inside the document's transaction. Returns the document's cluster id
     (the smallest document id of the cluster); merges clusters the document
-    links together.
+    links together. `keys`: band_keys(sig), when computed ahead.
     """
     store.lock("clusters")  # concurrent writers must see each other's bands
     matches: list[str] = []
     if sig is not None:
-        keys = band_keys(sig)
+        keys = keys if keys is not None else band_keys(sig)
         by_key: dict[int, list[str]] = {}
         for key, other in store.query(_candidates_sql(len(keys)), keys):
             by_key.setdefault(key, []).append(other)

@@ -125,7 +125,8 @@ def prepare(doc: Document, extractor: Extractor | None = None) -> tuple[str, Any
 
 
 Unit = Any  # a Document, or a custodes.ingest.dispatch.PendingFile (a file holding one document)
-Prepared = tuple[str, Any, bytes | None]  # ("ok", ExtractResult, signature), ("error", reason, None)
+# ("ok", ExtractResult, signature[, DocumentRows]) or ("error", reason, None)
+Prepared = tuple
 STORED: Prepared = ("stored", None, None)  # already in the database: nothing to extract or write
 
 
@@ -152,7 +153,13 @@ def work(units: list[Unit], extractor: Extractor | None = None, opts: Any = None
         elif item.id in known:
             out.append((Document(id=item.id, text="", url=item.url, source_name=item.source_name), STORED))
         else:
-            out.append((item, prepare(item, extractor)))
+            prepared = prepare(item, extractor)
+            if prepared[0] == "ok":  # the rows too, so the writing process only writes
+                try:
+                    prepared = (*prepared, document_rows(item, prepared[1], prepared[2]))
+                except Exception:  # left to store_document, which records the failure
+                    pass
+            out.append((item, prepared))
     return out
 
 
@@ -244,50 +251,75 @@ def claim_ids(document_id: str, claims: list[Claim]) -> list[str]:
     return ids
 
 
-def store_document(store: Store, doc: Document, result: ExtractResult | None,
-                   sig: bytes | None) -> int | None:
-    """Store one document with its claims, evidence and story cluster, atomically.
+@dataclass(slots=True)
+class DocumentRows:
+    """What `store_document` writes for one document, computed ahead (in a worker process):
+    the documents row but its text and ingestion time, claims and evidence rows, LSH band keys."""
 
-    Returns the number of claims stored, or None when the document was already there.
-    """
+    document: tuple  # id, url, domain, title, published, source_type, source_name, language, extracted, note, version
+    claims: list[tuple]
+    evidence: list[tuple]
+    band_keys: list[int] | None
+
+
+def document_rows(doc: Document, result: ExtractResult | None, sig: bytes | None) -> DocumentRows:
+    """The rows of one document, its claims and evidence (content-hash IDs), and its band keys."""
     import json
 
-    from custodes.resolve import assign_cluster, claim_deployment_id
+    from custodes.resolve import band_keys, claim_deployment_id
 
     language, extracted, note = extraction_state(doc, result)
     claims = list(result.claims) if (extracted and result) else []
+    claim_rows, evidence_rows = [], []
+    for claim, claim_id in zip(claims, claim_ids(doc.id, claims)):
+        claim_rows.append((
+            claim_id, doc.id, claim.country, claim.technology, claim.vendor,
+            claim.supplier_country, json.dumps(sorted(set(claim.settings))), claim.status,
+            round(float(claim.confidence), 3), doc.published, claim_deployment_id(claim),
+            claim.extractor_version or None))
+        for ev in claim.evidence:
+            page = ev.page if ev.page is not None else doc.page_at(ev.start)
+            evidence_rows.append((
+                content_id(claim_id, str(ev.start), str(ev.end), str(page)), claim_id, doc.id,
+                _clean(ev.sentence), ev.start, ev.end, page, json.dumps(list(ev.matched))))
+    document = (doc.id, _clean(doc.url), _domain(doc.url), _clean(doc.title), doc.published,
+                doc.source_type, _clean(doc.source_name), language, int(extracted), note,
+                _extractor_version(result) if extracted else None)
+    return DocumentRows(document, claim_rows, evidence_rows, band_keys(sig) if sig is not None else None)
+
+
+def store_document(store: Store, doc: Document, result: ExtractResult | None,
+                   sig: bytes | None, rows: DocumentRows | None = None) -> int | None:
+    """Store one document with its claims, evidence and story cluster, atomically.
+
+    `rows`: document_rows(doc, result, sig) when they were computed ahead.
+    Returns the number of claims stored, or None when the document was already there.
+    """
+    from custodes.resolve import assign_cluster
+
+    if rows is None:
+        rows = document_rows(doc, result, sig)
+    (doc_id, url, domain, title, published, source_type, source_name, language, extracted, note,
+     version) = rows.document
     jsonb = "::jsonb" if store.backend == "postgresql" else ""
     with store.transaction():
         inserted = store.execute(
             "INSERT INTO documents (id, url, domain, title, published, source_type, source_name, "
             "language, text, extracted, note, cluster_id, ingested_at, extractor_version) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (doc.id, _clean(doc.url), _domain(doc.url), _clean(doc.title), doc.published,
-             doc.source_type, _clean(doc.source_name), language, _clean(doc.text), int(extracted),
-             note, None, utc_now(), _extractor_version(result) if extracted else None)).rowcount
+            (doc_id, url, domain, title, published, source_type, source_name, language,
+             _clean(doc.text), extracted, note, None, utc_now(), version)).rowcount
         if inserted == 0:
             return None
-        claim_rows, evidence_rows = [], []
-        for claim, claim_id in zip(claims, claim_ids(doc.id, claims)):
-            claim_rows.append((
-                claim_id, doc.id, claim.country, claim.technology, claim.vendor,
-                claim.supplier_country, json.dumps(sorted(set(claim.settings))), claim.status,
-                round(float(claim.confidence), 3), doc.published, claim_deployment_id(claim),
-                claim.extractor_version or None))
-            for ev in claim.evidence:
-                page = ev.page if ev.page is not None else doc.page_at(ev.start)
-                evidence_rows.append((
-                    content_id(claim_id, str(ev.start), str(ev.end), str(page)), claim_id, doc.id,
-                    _clean(ev.sentence), ev.start, ev.end, page, json.dumps(list(ev.matched))))
         store.executemany(
             "INSERT INTO claims (id, document_id, country, technology, vendor, supplier_country, "
             f"settings, status, confidence, published, deployment_id, extractor_version) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", claim_rows)
+            f"VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", rows.claims)
         store.executemany(
             "INSERT INTO evidence (id, claim_id, document_id, sentence, start, end_, page, matched) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{jsonb}) ON CONFLICT (id) DO NOTHING", evidence_rows)
-        assign_cluster(store, doc.id, sig)
-    return len(claim_rows)
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{jsonb}) ON CONFLICT (id) DO NOTHING", rows.evidence)
+        assign_cluster(store, doc_id, sig, keys=rows.band_keys)
+    return len(rows.claims)
 
 
 def store_error(store: Store, error: IngestError) -> None:
@@ -378,7 +410,7 @@ class _Run:
 
     def write(self, outcomes: list[tuple[Any, Prepared | None]]) -> None:
         """Store the documents of a few tasks in one transaction; record the errors."""
-        ready: list[tuple[Document, ExtractResult, bytes | None]] = []
+        ready: list[tuple] = []  # (Document, ExtractResult, signature, DocumentRows)
         for item, prepared in outcomes:
             if isinstance(item, IngestError):
                 self.error(item)
@@ -389,7 +421,7 @@ class _Run:
                 self.error(IngestError(source=item.source_name or item.url or item.id,
                                        location=f"document {item.id}", reason=prepared[1]))
             else:
-                ready.append((item, prepared[1], prepared[2]))
+                ready.append((item, *prepared[1:]))
         if not ready:
             return
         try:
@@ -400,12 +432,13 @@ class _Run:
             for entry in ready:  # one at a time, so only a document that cannot be stored fails
                 self.write_one(*entry)
             return
-        for (doc, result, _sig), stored in zip(ready, results):
+        for (doc, result, *_), stored in zip(ready, results):
             self.count(doc, result, stored)
 
-    def write_one(self, doc: Document, result: ExtractResult, sig: bytes | None) -> None:
+    def write_one(self, doc: Document, result: ExtractResult, sig: bytes | None,
+                  rows: DocumentRows | None = None) -> None:
         try:
-            stored = store_document(self.store, doc, result, sig)
+            stored = store_document(self.store, doc, result, sig, rows)
         except Exception as exc:
             self._rollback()
             self.error(IngestError(source=doc.source_name or doc.url or doc.id,
