@@ -81,7 +81,7 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-# -- work done in the extraction processes ------------------------------------
+# -- work done in the worker processes -----------------------------------------
 
 def _default_extractor() -> Extractor:
     from custodes.extract import extract_document
