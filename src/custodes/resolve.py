@@ -53,8 +53,10 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     words = _WORD.findall(text.lower())
     if not words:
         return np.empty(0, dtype=np.uint32)
-    cache = _word_hashes
-    hashes = np.fromiter((cache.get(w) or _word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    values = list(map(_word_hashes.get, words))  # one C-level pass; unknown words are None
+    if None in values:
+        values = [_word_hash(w) if v is None else v for w, v in zip(words, values)]
+    hashes = np.array(values, dtype=np.uint64)
     if len(words) < size:
         hashes = np.concatenate([hashes, np.zeros(size - len(words), dtype=np.uint64)])
     n = len(hashes) - size + 1
