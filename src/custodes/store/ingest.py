@@ -388,7 +388,6 @@ class _Run:
         self.started = time.monotonic()
         self.executor: ProcessPoolExecutor | None = None
         self.in_flight: deque[tuple[list[Unit], Future]] = deque()
-        self.batches_inline_done = False
 
     def error(self, error: IngestError) -> None:
         store_error(self.store, error)
@@ -461,10 +460,11 @@ class _Run:
                 self.summary.documents_not_extracted += 1
         self.tick()
 
-    def submit(self, units: list[Unit]) -> None:
-        # one process for a first batch: a handful of documents is done before a pool starts
-        if self.workers == 1 or (self.executor is None and not self.batches_inline_done):
-            self.batches_inline_done = self.workers > 1
+    def submit(self, units: list[Unit], *, whole_run: bool = False) -> None:
+        # a run of one task (a handful of documents) is done here, quicker than starting
+        # workers; a longer one never loads readers or extraction in this process, which
+        # then stays small (~70 MB instead of ~250 MB)
+        if self.workers == 1 or (self.executor is None and whole_run):
             self.write(work(units, self.extractor, self.read_options, self.stored))
             return
         if self.executor is None:
@@ -514,11 +514,13 @@ class _Run:
                     self.error(item)
                     continue
                 units.append(item)
-                if len(units) >= per_task:
-                    self.submit(units)
-                    units = []
+                # the first task waits for one more unit: it shows whether the run is longer than a task
+                if len(units) > per_task or (len(units) == per_task and
+                                             (self.workers == 1 or self.executor is not None)):
+                    self.submit(units[:per_task])
+                    units = units[per_task:]
             if units:
-                self.submit(units)
+                self.submit(units, whole_run=self.executor is None)
             while self.in_flight:
                 self.drain()
         finally:
