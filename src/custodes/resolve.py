@@ -158,7 +158,7 @@ def _candidates_sql(n_keys: int) -> str:
 # Signatures of recent candidates, kept in memory: the same documents come back as
 # candidates again and again (the first members of each shared band), and a document id
 # is a hash of its text, so its signature never changes (whatever the database).
-SIGNATURE_CACHE_SIZE = 20_000  # about 15 MB; bounded, so memory stays flat on any corpus
+SIGNATURE_CACHE_SIZE = 5_000  # about 4 MB, full early in a run: memory stays flat on any corpus
 _signature_cache: "OrderedDict[str, bytes]" = OrderedDict()
 
 

@@ -338,7 +338,7 @@ PARENT_CHECK_S = 1.0
 UNITS_PER_TASK = 16  # documents or files sent to a worker at once: amortises the pickling
 MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
 MAX_DOCS_PER_TRANSACTION = 256  # documents written in one commit, when that many are ready
-SQLITE_CACHE_KIB = 64 * 1024  # page cache of the writing connection: full by ~6,000 documents, then flat
+SQLITE_CACHE_KIB = 48 * 1024  # page cache of the writing connection: full by ~5,000 documents, then flat
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # ~40 MB of WAL between checkpoints (SQLite's default: 1,000)
 
 
