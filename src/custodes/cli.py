@@ -45,7 +45,7 @@ def ingest(
     sources: list[str] = typer.Argument(..., help="Files, folders (recursive), http(s) URLs, or - for JSONL on standard input."),
     db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors are still printed."),
-    workers: int = typer.Option(None, "--workers", min=1, help="Extraction processes (default: the number of CPUs)."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Processes that read, extract and sign documents (default: the number of CPUs)."),
 ) -> None:
     """Read sources, extract their claims and store everything in the database.
 

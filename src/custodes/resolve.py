@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -53,8 +53,10 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     words = _WORD.findall(text.lower())
     if not words:
         return np.empty(0, dtype=np.uint32)
-    cache = _word_hashes
-    hashes = np.fromiter((cache.get(w) or _word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    values = list(map(_word_hashes.get, words))  # one C-level pass; unknown words are None
+    if None in values:
+        values = [_word_hash(w) if v is None else v for w, v in zip(words, values)]
+    hashes = np.array(values, dtype=np.uint64)
     if len(words) < size:
         hashes = np.concatenate([hashes, np.zeros(size - len(words), dtype=np.uint64)])
     n = len(hashes) - size + 1
@@ -82,24 +84,43 @@ def _word_hash(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _minhash_template():
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations for (NUM_PERM, MINHASH_SEED), as (1, NUM_PERM) uint32 rows."""
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
+    a, b = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32").permutations
+    return (np.asarray(a, dtype=np.uint32).reshape(1, -1), np.asarray(b, dtype=np.uint32).reshape(1, -1))
+
+
+SIGNATURE_CHUNK = 2048  # shingles permuted at once: bounds memory on a very long text
 
 
 def signature(text: str) -> bytes | None:
-    """The MinHash signature of a text (NUM_PERM little-endian uint32), or None when it has no words."""
-    from datasketch import MinHash
+    """The MinHash signature of a text (NUM_PERM little-endian uint32), or None when it has no words.
 
+    The values of datasketch's MinHash (scheme "affine32", the shingle hashes as
+    input): each hash goes through the MurmurHash3 finalizer, then a * h + b mod 2^32
+    per permutation, and the minimum per permutation is kept; computed here in
+    numpy in one pass instead of through a Python list.
+    """
     parts = shingles(text)
     if not len(parts):
         return None
-    template = _minhash_template()
-    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=template.permutations,
-                      scheme="affine32", hashfunc=int)
-    minhash.update_batch(parts.tolist())
-    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    a, b = _permutations()
+    mins = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(parts), SIGNATURE_CHUNK):
+        hv = _fmix32(parts[start:start + SIGNATURE_CHUNK]).reshape(-1, 1)
+        np.minimum(mins, (hv * a + b).min(axis=0), out=mins)
+    return mins.astype("<u4").tobytes()
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """The 32-bit MurmurHash3 finalizer (as datasketch pre-mixes its input): a bijection."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def band_keys(sig: bytes) -> list[int]:
@@ -134,17 +155,48 @@ def _candidates_sql(n_keys: int) -> str:
     return " UNION ALL ".join(one.format(i=i) for i in range(n_keys))
 
 
-def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
+# Signatures of recent candidates, kept in memory: the same documents come back as
+# candidates again and again (the first members of each shared band), and a document id
+# is a hash of its text, so its signature never changes (whatever the database).
+SIGNATURE_CACHE_SIZE = 5_000  # about 4 MB, full early in a run: memory stays flat on any corpus
+_signature_cache: "OrderedDict[str, bytes]" = OrderedDict()
+
+
+def _signatures(store: "Store", document_ids: list[str]) -> dict[str, bytes]:
+    """The stored signatures of these documents (those that have one), by id."""
+    cache = _signature_cache
+    found: dict[str, bytes] = {}
+    missing = []
+    for doc_id in document_ids:
+        sig = cache.get(doc_id)
+        if sig is None:
+            missing.append(doc_id)
+        else:
+            cache.move_to_end(doc_id)
+            found[doc_id] = sig
+    if missing:
+        for doc_id, sig in store.query(
+                f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(missing))}", missing):
+            sig = bytes(sig)
+            if len(sig) == NUM_PERM * 4:
+                found[doc_id] = cache[doc_id] = sig
+        while len(cache) > SIGNATURE_CACHE_SIZE:
+            cache.popitem(last=False)
+    return found
+
+
+def assign_cluster(store: "Store", document_id: str, sig: bytes | None,
+                   keys: list[int] | None = None) -> str:
     """Index one stored document's signature and join it to its story cluster.
 
     Call inside the document's transaction. Returns the document's cluster id
     (the smallest document id of the cluster); merges clusters the document
-    links together.
+    links together. `keys`: band_keys(sig), when computed ahead.
     """
     store.lock("clusters")  # concurrent writers must see each other's bands
     matches: list[str] = []
     if sig is not None:
-        keys = band_keys(sig)
+        keys = keys if keys is not None else band_keys(sig)
         by_key: dict[int, list[str]] = {}
         for key, other in store.query(_candidates_sql(len(keys)), keys):
             by_key.setdefault(key, []).append(other)
@@ -152,12 +204,10 @@ def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
         candidates = sorted({other for members in by_key.values() if len(members) <= MAX_DOCUMENTS_PER_BAND
                              for other in members} - {document_id})
         if candidates:
-            rows = store.query(
-                f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(candidates))}",
-                candidates)
-            others = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype="<u4").reshape(len(rows), -1)
+            found = _signatures(store, candidates)
+            others = np.frombuffer(b"".join(found.values()), dtype="<u4").reshape(len(found), -1)
             similar = (others == np.frombuffer(sig, dtype="<u4")).mean(axis=1) >= DUPLICATE_JACCARD
-            matches = [row[0] for row, hit in zip(rows, similar) if hit]
+            matches = [other for other, hit in zip(found, similar) if hit]
         store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
                           "ON CONFLICT DO NOTHING", [(k, document_id) for k in keys])
     # an empty signature marks a document with no words as indexed all the same
@@ -175,15 +225,27 @@ def assign_cluster(store: "Store", document_id: str, sig: bytes | None) -> str:
         store.execute(f"UPDATE documents SET cluster_id = ? WHERE cluster_id IN {_in(len(stale))}",
                       [cluster_id, *stale])
         store.execute(f"DELETE FROM clusters WHERE id IN {_in(len(stale))}", stale)
-    _refresh_cluster(store, cluster_id)
+    if not matches:
+        # a story of its own: no need to look for its members or its earliest document
+        store.execute("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, 1) "
+                      "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
+                      "size = excluded.size", (cluster_id, document_id))
+    else:
+        _refresh_cluster(store, cluster_id)
     return cluster_id
 
 
 def _refresh_cluster(store: "Store", cluster_id: str) -> None:
+    """Size and representative (earliest dated document, then smallest id; undated last) of a cluster."""
     size = store.scalar("SELECT count(*) FROM documents WHERE cluster_id = ?", (cluster_id,))
+    # two index seeks (documents_cluster_published) rather than sorting the members
     representative = store.scalar(
-        "SELECT id FROM documents WHERE cluster_id = ? "
-        "ORDER BY CASE WHEN published IS NULL THEN 1 ELSE 0 END, published, id LIMIT 1", (cluster_id,))
+        "SELECT id FROM documents WHERE cluster_id = ? AND published IS NOT NULL "
+        "ORDER BY published, id LIMIT 1", (cluster_id,))
+    if representative is None:
+        representative = store.scalar(
+            "SELECT id FROM documents WHERE cluster_id = ? AND published IS NULL ORDER BY id LIMIT 1",
+            (cluster_id,))
     store.execute("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, ?) "
                   "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
                   "size = excluded.size", (cluster_id, representative, size))

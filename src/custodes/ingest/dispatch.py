@@ -50,19 +50,44 @@ class _File:
     explicit: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PendingFile:
+    """A file holding one document, left for the caller to read where it likes (another process).
+
+    `iter_sources(..., defer_files=True)` yields these instead of reading the files.
+    """
+
+    path: Path
+    explicit: bool
+
+    def read(self, opts: IngestOptions) -> list[Item]:
+        """Its Document (or IngestError), exactly as `iter_sources` would have yielded them."""
+        return list(_guarded(read_file(self.path, opts, explicit=self.explicit), str(self.path)))
+
+
 Step = _File | IngestError | Iterator[Item]
 
 
-def iter_sources(sources: Iterable[str], opts: IngestOptions) -> Iterator[Item]:
+def iter_sources(sources: Iterable[str], opts: IngestOptions, *,
+                 defer_files: bool = False) -> Iterator[Item | PendingFile]:
     """Every document of every source, in the order given; one HTTP client for the batch.
 
     With opts.workers > 1, HTML and PDF files are read in a
     process pool; the output is the same, in the same order, as with one worker.
+    With defer_files, each file that holds one document (text, HTML, PDF) comes
+    as a PendingFile for the caller to read, so reading can go with the rest of
+    a document's work in the caller's own processes.
     """
     fetcher = LazyFetcher(opts)
     try:
         plan = _plan(sources, opts, fetcher)
-        if opts.workers > 1:
+        if defer_files:
+            for step in plan:
+                if _single_document(step, opts):
+                    yield PendingFile(step.path, step.explicit)
+                else:
+                    yield from _run(step, opts, fetcher)
+        elif opts.workers > 1:
             yield from _run_parallel(plan, opts, fetcher)
         else:
             for step in plan:
@@ -144,15 +169,28 @@ def _run(step: Step, opts: IngestOptions, fetcher) -> Iterator[Item]:
 # formats whose files hold one document each and cost milliseconds to read: worth
 # sending to another process (plain text reads faster than it pickles back)
 _POOL_FORMATS = {"html", "pdf"}
+_SINGLE_DOCUMENT_FORMATS = {"html", "pdf", "text"}
 
 
-def _poolable(step: Step, opts: IngestOptions) -> bool:
-    if not isinstance(step, _File) or format_from_name(step.path.name) not in _POOL_FORMATS:
+def _poolable(step: Step, opts: IngestOptions, formats: set[str] = _POOL_FORMATS) -> bool:
+    if not isinstance(step, _File) or format_from_name(step.path.name) not in formats:
         return False
     try:
         return step.path.stat().st_size <= opts.max_doc_bytes
     except OSError:
         return False
+
+
+def _single_document(step: Step, opts: IngestOptions) -> bool:
+    """A file whose name and first bytes both promise one document (not, say, JSONL named .txt)."""
+    if not _poolable(step, opts, _SINGLE_DOCUMENT_FORMATS):
+        return False
+    try:
+        with open(step.path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError:
+        return False
+    return choose_format(step.path.name, head) in _SINGLE_DOCUMENT_FORMATS
 
 
 def _read_file_items(path: Path, opts: IngestOptions, explicit: bool) -> list[Item]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from copy import copy
+from functools import lru_cache
 from typing import BinaryIO
 from urllib.parse import urljoin
 
@@ -64,20 +66,15 @@ def html_to_document(data: bytes | str, source: str, *, url: str | None = None,
 
     canonical = _canonical_url(tree, url)
     head_title = _head_title(tree)
-    import trafilatura
-
+    # the page's own title and date first, on the parsed page: trafilatura's rules for
+    # the fields custodes keeps (author, site name, tags, licence are not read)
+    page = _page_metadata(tree, url or canonical)
     # fast + favor_precision: about 3x quicker than the defaults on news pages, and
     # deterministic; a page where it finds little is read again with the defaults
-    extracted = trafilatura.bare_extraction(
-        tree, url=url or canonical, with_metadata=True, include_comments=False,
-        include_tables=True, fast=True, favor_precision=True, date_extraction_params=DATE_PARAMS,
-    )
+    extracted = _bare_extraction(tree, url or canonical or page.url, recall=False)
     body = extracted.text if extracted is not None else None
     if not body or len(body) < SHORT_TEXT_CHARS:
-        again = trafilatura.bare_extraction(
-            lxml_html.document_fromstring(text), url=url or canonical, with_metadata=True,
-            include_comments=False, favor_recall=True, date_extraction_params=DATE_PARAMS,
-        )
+        again = _bare_extraction(lxml_html.document_fromstring(text), url or canonical or page.url, recall=True)
         if again is not None and again.text and len(again.text) > len(body or ""):
             body = again.text
             extracted = again if extracted is None else extracted
@@ -86,8 +83,9 @@ def html_to_document(data: bytes | str, source: str, *, url: str | None = None,
     if not body or not body.strip():
         raise ReadError("no text found in HTML")
 
-    title = (extracted.title if extracted is not None else None) or head_title
-    published = iso_date(extracted.date) if extracted is not None else None
+    # the page's title and date go with a text trafilatura found, as its metadata would
+    title = (page.title if extracted is not None else None) or head_title
+    published = iso_date(page.date) if extracted is not None else None
     if canonical:
         meta["canonical_url"] = canonical
     doc_url = url or canonical
@@ -98,6 +96,46 @@ def html_to_document(data: bytes | str, source: str, *, url: str | None = None,
         body, source_type=source_type, source_name=source, url=doc_url,
         title=title, published=published, meta=meta,
     )
+
+
+@lru_cache(maxsize=2)
+def _extraction_options(recall: bool):
+    """trafilatura's settings, built once (parsing its configuration costs as much as a small page)."""
+    from trafilatura.settings import Extractor
+
+    if recall:
+        return Extractor(output_format="python", comments=False, recall=True, date_params=DATE_PARAMS)
+    return Extractor(output_format="python", comments=False, tables=True, fast=True, precision=True,
+                     date_params=DATE_PARAMS)
+
+
+def _bare_extraction(tree, url: str | None, *, recall: bool):
+    """trafilatura's main text of a parsed page (the tree is left as it was), or None."""
+    import trafilatura
+
+    options = copy(_extraction_options(recall))
+    options.url = url
+    options.source = url
+    return trafilatura.bare_extraction(tree, options=options)
+
+
+def _page_metadata(tree, url: str | None):
+    """Title, URL and publication date as trafilatura's extract_metadata finds them: the page's
+    meta tags, then JSON-LD, then its headings; the date from htmldate with DATE_PARAMS."""
+    from htmldate import find_date
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
+
+    page = examine_meta(tree)
+    try:
+        page = extract_meta_json(tree, page)
+    except Exception:  # trafilatura's own guard: bugs in its JSON-LD reader
+        pass
+    if not page.title:
+        page.title = extract_title(tree)
+    if not page.url:
+        page.url = extract_url(tree, url)
+    page.date = find_date(tree, **DATE_PARAMS, url=page.url)
+    return page
 
 
 def _canonical_url(tree, base: str | None) -> str | None:

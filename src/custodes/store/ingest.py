@@ -1,10 +1,12 @@
 """Ingest: read sources, extract claims, store everything, rebuild deployments.
 
-Each document is stored in one transaction (document, claims, evidence,
-signature, story cluster), keyed by content-hash IDs, so a second run over
-the same input adds nothing and a run killed at any moment is finished by
-running it again. A source or document that fails becomes a row in `errors`;
-the batch goes on.
+Worker processes do each document's work up to the database: read its file
+(main text, title, date, language), extract claims, sign it (MinHash); this
+process only writes. Documents are stored a few tasks at a time in one
+transaction (documents, claims, evidence, signatures, story clusters), keyed by
+content-hash IDs, so a second run over the same input adds nothing and a run
+killed at any moment is finished by running it again. A source or document
+that fails becomes a row in `errors`; the batch goes on.
 """
 from __future__ import annotations
 
@@ -19,14 +21,12 @@ from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from custodes.model import Claim, Document, ExtractResult, IngestError, content_id
-from custodes.store.db import Store, open_store, utc_now
+from custodes.store.db import Store, open_store, resolve_db, utc_now
 
 Extractor = Callable[[Document], ExtractResult]
 ProgressCallback = Callable[["IngestSummary"], None]
 ErrorCallback = Callable[[IngestError], None]
 
-DOCS_PER_TASK = 16  # documents sent to a worker at once: amortises the pickling
-MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
 MAX_ERRORS_KEPT = 1000  # in the summary; the errors table keeps them all
 
 
@@ -81,7 +81,7 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-# -- work done in the extraction processes ------------------------------------
+# -- work done in the worker processes -----------------------------------------
 
 def _default_extractor() -> Extractor:
     from custodes.extract import extract_document
@@ -124,8 +124,86 @@ def prepare(doc: Document, extractor: Extractor | None = None) -> tuple[str, Any
         return ("error", f"extraction failed: {type(exc).__name__}: {exc}", None)
 
 
-def _prepare_many(docs: list[Document], extractor: Extractor | None) -> list[tuple[str, Any, bytes | None]]:
-    return [prepare(doc, extractor) for doc in docs]
+Unit = Any  # a Document, or a custodes.ingest.dispatch.PendingFile (a file holding one document)
+# ("ok", ExtractResult, signature[, DocumentRows]) or ("error", reason, None)
+Prepared = tuple
+STORED: Prepared = ("stored", None, None)  # already in the database: nothing to extract or write
+
+
+def work(units: list[Unit], extractor: Extractor | None = None, opts: Any = None,
+         stored: Callable[[list[str]], set[str]] | None = None) -> list[tuple[Any, Prepared | None]]:
+    """All of a document's work before it is written: read its file (main text, title, date and
+    language), extract claims and sign it. Returns (Document or IngestError, Prepared or None).
+
+    `stored(ids)` names the ids already in the database: those documents are
+    neither extracted nor sent back whole, only their id.
+    """
+    items: list[Any] = []
+    for unit in units:
+        if isinstance(unit, Document):
+            items.append(unit)
+        else:
+            items.extend(unit.read(opts))
+    ids = [item.id for item in items if isinstance(item, Document)]
+    known = stored(ids) if (stored is not None and ids) else set()
+    out: list[tuple[Any, Prepared | None]] = []
+    for item in items:
+        if isinstance(item, IngestError):
+            out.append((item, None))
+        elif item.id in known:
+            out.append((Document(id=item.id, text="", url=item.url, source_name=item.source_name), STORED))
+        else:
+            prepared = prepare(item, extractor)
+            if prepared[0] == "ok":  # the rows too, so the writing process only writes
+                try:
+                    prepared = (*prepared, document_rows(item, prepared[1], prepared[2]))
+                except Exception:  # left to store_document, which records the failure
+                    pass
+            out.append((item, prepared))
+    return out
+
+
+_worker_stored: Callable[[list[str]], set[str]] | None = None
+
+
+def _work_in_worker(units: list[Unit], extractor: Extractor | None, opts: Any) -> list[tuple[Any, Prepared | None]]:
+    return work(units, extractor, opts, _worker_stored)
+
+
+def stored_lookup(db: str | None) -> Callable[[list[str]], set[str]] | None:
+    """A read-only look-up of stored document ids on its own connection (for a worker), or None.
+
+    Only an optimisation: a document it misses is extracted and then found stored when written.
+    """
+    if not db or db == ":memory:":
+        return None
+    from custodes.store.db import is_postgres_url
+
+    try:
+        if is_postgres_url(db):
+            import psycopg
+
+            conn = psycopg.connect(db, autocommit=True, connect_timeout=10)
+            marker = "%s"
+        else:
+            import sqlite3
+            from pathlib import Path
+
+            conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True,
+                                   isolation_level=None, check_same_thread=False)
+            marker = "?"
+    except Exception:
+        return None
+
+    def lookup(ids: list[str]) -> set[str]:
+        try:
+            rows = conn.execute(f"SELECT id FROM documents WHERE id IN ({', '.join([marker] * len(ids))})",
+                                tuple(ids)).fetchall()
+        except Exception:
+            return set()
+        return {row[0] for row in rows}
+
+    return lookup
 
 
 # -- writing ---------------------------------------------------------------
@@ -173,50 +251,75 @@ def claim_ids(document_id: str, claims: list[Claim]) -> list[str]:
     return ids
 
 
-def store_document(store: Store, doc: Document, result: ExtractResult | None,
-                   sig: bytes | None) -> int | None:
-    """Store one document with its claims, evidence and story cluster, atomically.
+@dataclass(slots=True)
+class DocumentRows:
+    """What `store_document` writes for one document, computed ahead (in a worker process):
+    the documents row but its text and ingestion time, claims and evidence rows, LSH band keys."""
 
-    Returns the number of claims stored, or None when the document was already there.
-    """
+    document: tuple  # id, url, domain, title, published, source_type, source_name, language, extracted, note, version
+    claims: list[tuple]
+    evidence: list[tuple]
+    band_keys: list[int] | None
+
+
+def document_rows(doc: Document, result: ExtractResult | None, sig: bytes | None) -> DocumentRows:
+    """The rows of one document, its claims and evidence (content-hash IDs), and its band keys."""
     import json
 
-    from custodes.resolve import assign_cluster, claim_deployment_id
+    from custodes.resolve import band_keys, claim_deployment_id
 
     language, extracted, note = extraction_state(doc, result)
     claims = list(result.claims) if (extracted and result) else []
+    claim_rows, evidence_rows = [], []
+    for claim, claim_id in zip(claims, claim_ids(doc.id, claims)):
+        claim_rows.append((
+            claim_id, doc.id, claim.country, claim.technology, claim.vendor,
+            claim.supplier_country, json.dumps(sorted(set(claim.settings))), claim.status,
+            round(float(claim.confidence), 3), doc.published, claim_deployment_id(claim),
+            claim.extractor_version or None))
+        for ev in claim.evidence:
+            page = ev.page if ev.page is not None else doc.page_at(ev.start)
+            evidence_rows.append((
+                content_id(claim_id, str(ev.start), str(ev.end), str(page)), claim_id, doc.id,
+                _clean(ev.sentence), ev.start, ev.end, page, json.dumps(list(ev.matched))))
+    document = (doc.id, _clean(doc.url), _domain(doc.url), _clean(doc.title), doc.published,
+                doc.source_type, _clean(doc.source_name), language, int(extracted), note,
+                _extractor_version(result) if extracted else None)
+    return DocumentRows(document, claim_rows, evidence_rows, band_keys(sig) if sig is not None else None)
+
+
+def store_document(store: Store, doc: Document, result: ExtractResult | None,
+                   sig: bytes | None, rows: DocumentRows | None = None) -> int | None:
+    """Store one document with its claims, evidence and story cluster, atomically.
+
+    `rows`: document_rows(doc, result, sig) when they were computed ahead.
+    Returns the number of claims stored, or None when the document was already there.
+    """
+    from custodes.resolve import assign_cluster
+
+    if rows is None:
+        rows = document_rows(doc, result, sig)
+    (doc_id, url, domain, title, published, source_type, source_name, language, extracted, note,
+     version) = rows.document
     jsonb = "::jsonb" if store.backend == "postgresql" else ""
     with store.transaction():
         inserted = store.execute(
             "INSERT INTO documents (id, url, domain, title, published, source_type, source_name, "
             "language, text, extracted, note, cluster_id, ingested_at, extractor_version) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (doc.id, _clean(doc.url), _domain(doc.url), _clean(doc.title), doc.published,
-             doc.source_type, _clean(doc.source_name), language, _clean(doc.text), int(extracted),
-             note, None, utc_now(), _extractor_version(result) if extracted else None)).rowcount
+            (doc_id, url, domain, title, published, source_type, source_name, language,
+             _clean(doc.text), extracted, note, None, utc_now(), version)).rowcount
         if inserted == 0:
             return None
-        claim_rows, evidence_rows = [], []
-        for claim, claim_id in zip(claims, claim_ids(doc.id, claims)):
-            claim_rows.append((
-                claim_id, doc.id, claim.country, claim.technology, claim.vendor,
-                claim.supplier_country, json.dumps(sorted(set(claim.settings))), claim.status,
-                round(float(claim.confidence), 3), doc.published, claim_deployment_id(claim),
-                claim.extractor_version or None))
-            for ev in claim.evidence:
-                page = ev.page if ev.page is not None else doc.page_at(ev.start)
-                evidence_rows.append((
-                    content_id(claim_id, str(ev.start), str(ev.end), str(page)), claim_id, doc.id,
-                    _clean(ev.sentence), ev.start, ev.end, page, json.dumps(list(ev.matched))))
         store.executemany(
             "INSERT INTO claims (id, document_id, country, technology, vendor, supplier_country, "
             f"settings, status, confidence, published, deployment_id, extractor_version) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", claim_rows)
+            f"VALUES (?, ?, ?, ?, ?, ?, ?{jsonb}, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", rows.claims)
         store.executemany(
             "INSERT INTO evidence (id, claim_id, document_id, sentence, start, end_, page, matched) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{jsonb}) ON CONFLICT (id) DO NOTHING", evidence_rows)
-        assign_cluster(store, doc.id, sig)
-    return len(claim_rows)
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{jsonb}) ON CONFLICT (id) DO NOTHING", rows.evidence)
+        assign_cluster(store, doc_id, sig, keys=rows.band_keys)
+    return len(rows.claims)
 
 
 def store_error(store: Store, error: IngestError) -> None:
@@ -229,18 +332,23 @@ def store_error(store: Store, error: IngestError) -> None:
              _clean(error.location), _clean(error.reason), utc_now()))
 
 
-def _is_stored(store: Store, document_id: str) -> bool:
-    return store.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is not None
-
-
 # -- the run ---------------------------------------------------------------
 
 PARENT_CHECK_S = 1.0
+UNITS_PER_TASK = 16  # documents or files sent to a worker at once: amortises the pickling
+MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
+MAX_DOCS_PER_TRANSACTION = 256  # documents written in one commit, when that many are ready
+SQLITE_CACHE_KIB = 48 * 1024  # page cache of the writing connection: full by ~5,000 documents, then flat
+SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # ~40 MB of WAL between checkpoints (SQLite's default: 1,000)
 
 
-def _exit_with_parent(parent_pid: int) -> None:
-    """In a worker: end when the ingest process is gone (killed with SIGKILL, say), never linger."""
+def _worker_init(parent_pid: int, db: str | None) -> None:
+    """In a worker: end when the ingest process is gone (killed with SIGKILL, say), never linger;
+    open a read-only look-up of the documents already stored."""
     import threading
+
+    global _worker_stored
+    _worker_stored = stored_lookup(db)
 
     def watch() -> None:
         while True:
@@ -251,27 +359,35 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="custodes-parent-watch", daemon=True).start()
 
 
-def _pool(workers: int, extractor: Extractor | None) -> ProcessPoolExecutor:
+def _pool(workers: int, db: str | None) -> ProcessPoolExecutor:
     # spawn: workers are children of this process, so they can tell when it dies
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+                               initializer=_worker_init, initargs=(os.getpid(), db))
+
+
+def _unit_source(unit: Unit) -> str:
+    if isinstance(unit, Document):
+        return unit.source_name or unit.url or unit.id
+    return str(unit.path)
 
 
 class _Run:
-    """One ingest run over a stream of Documents and IngestErrors."""
+    """One ingest run over a stream of Documents, IngestErrors and files to read (PendingFile)."""
 
     def __init__(self, store: Store, *, workers: int, extractor: Extractor | None,
-                 progress: ProgressCallback | None, on_error: ErrorCallback | None) -> None:
+                 progress: ProgressCallback | None, on_error: ErrorCallback | None,
+                 read_options: Any = None, db: str | None = None) -> None:
         self.store = store
         self.workers = max(1, workers)
         self.extractor = extractor
         self.progress = progress
         self.on_error = on_error
+        self.read_options = read_options
+        self.db = db  # where workers look up stored documents (None: they do not)
         self.summary = IngestSummary()
         self.started = time.monotonic()
         self.executor: ProcessPoolExecutor | None = None
-        self.in_flight: deque[tuple[list[Document], Future]] = deque()
-        self.batches_inline_done = False
+        self.in_flight: deque[tuple[list[Unit], Future]] = deque()
 
     def error(self, error: IngestError) -> None:
         store_error(self.store, error)
@@ -287,84 +403,126 @@ class _Run:
             self.summary.elapsed_s = time.monotonic() - self.started
             self.progress(self.summary)
 
-    def write(self, doc: Document, prepared: tuple[str, Any, bytes | None]) -> None:
-        status, payload, sig = prepared
-        if status == "error":
-            self.error(IngestError(source=doc.source_name or doc.url or doc.id,
-                                   location=f"document {doc.id}", reason=payload))
+    def stored(self, ids: list[str]) -> set[str]:
+        rows = self.store.query(f"SELECT id FROM documents WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        return {row[0] for row in rows}
+
+    def write(self, outcomes: list[tuple[Any, Prepared | None]]) -> None:
+        """Store the documents of a few tasks in one transaction; record the errors."""
+        ready: list[tuple] = []  # (Document, ExtractResult, signature, DocumentRows)
+        for item, prepared in outcomes:
+            if isinstance(item, IngestError):
+                self.error(item)
+            elif prepared[0] == "stored":
+                self.summary.documents_existing += 1
+                self.tick()
+            elif prepared[0] == "error":
+                self.error(IngestError(source=item.source_name or item.url or item.id,
+                                       location=f"document {item.id}", reason=prepared[1]))
+            else:
+                ready.append((item, *prepared[1:]))
+        if not ready:
             return
         try:
-            stored = store_document(self.store, doc, payload, sig)
+            with self.store.transaction():
+                results = [store_document(self.store, *entry) for entry in ready]
+        except Exception:
+            self._rollback()
+            for entry in ready:  # one at a time, so only a document that cannot be stored fails
+                self.write_one(*entry)
+            return
+        for (doc, result, *_), stored in zip(ready, results):
+            self.count(doc, result, stored)
+
+    def write_one(self, doc: Document, result: ExtractResult, sig: bytes | None,
+                  rows: DocumentRows | None = None) -> None:
+        try:
+            stored = store_document(self.store, doc, result, sig, rows)
         except Exception as exc:
-            if self.store.backend == "postgresql" and not self.store.conn.closed:
-                self.store.conn.rollback()
+            self._rollback()
             self.error(IngestError(source=doc.source_name or doc.url or doc.id,
                                    location=f"document {doc.id}",
                                    reason=f"could not store: {type(exc).__name__}: {exc}"))
             return
+        self.count(doc, result, stored)
+
+    def _rollback(self) -> None:
+        if self.store.backend == "postgresql" and not self.store.conn.closed:
+            self.store.conn.rollback()
+
+    def count(self, doc: Document, result: ExtractResult, stored: int | None) -> None:
         if stored is None:
             self.summary.documents_existing += 1
         else:
             self.summary.documents_new += 1
             self.summary.claims += stored
-            if not extraction_state(doc, payload)[1]:
+            if not extraction_state(doc, result)[1]:
                 self.summary.documents_not_extracted += 1
         self.tick()
 
-    def submit(self, batch: list[Document]) -> None:
-        # one process for a first batch: a handful of documents is done before a pool starts
-        if self.workers == 1 or (self.executor is None and not self.batches_inline_done):
-            self.batches_inline_done = self.workers > 1
-            for doc in batch:
-                self.write(doc, prepare(doc, self.extractor))
+    def submit(self, units: list[Unit], *, whole_run: bool = False) -> None:
+        # a run of one task (a handful of documents) is done here, quicker than starting
+        # workers; a longer one never loads readers or extraction in this process, which
+        # then stays small (~70 MB instead of ~250 MB)
+        if self.workers == 1 or (self.executor is None and whole_run):
+            self.write(work(units, self.extractor, self.read_options, self.stored))
             return
         if self.executor is None:
-            self.executor = _pool(self.workers, self.extractor)
-        self.in_flight.append((batch, self.executor.submit(_prepare_many, batch, self.extractor)))
+            self.executor = _pool(self.workers, self.db)
+        self.in_flight.append((units, self._submit(units)))
         while len(self.in_flight) > self.workers * MAX_TASKS_IN_FLIGHT_PER_WORKER:
-            self.drain_one()
+            self.drain()
 
-    def drain_one(self) -> None:
-        batch, future = self.in_flight.popleft()
+    def _submit(self, units: list[Unit]) -> Future:
+        return self.executor.submit(_work_in_worker, units, self.extractor, self.read_options)
+
+    def drain(self) -> None:
+        """Write the oldest task's documents, with those of the tasks after it that are done."""
+        outcomes = self.outcome(*self.in_flight.popleft())
+        while self.in_flight and self.in_flight[0][1].done() and len(outcomes) < MAX_DOCS_PER_TRANSACTION:
+            outcomes.extend(self.outcome(*self.in_flight.popleft()))
+        self.write(outcomes)
+
+    def outcome(self, units: list[Unit], future: Future) -> list[tuple[Any, Prepared | None]]:
         try:
-            results = future.result()
+            return future.result()
         except BrokenProcessPool as exc:
-            # a worker died (out of memory, a crash in native code): these documents fail, the run goes on
-            results = [("error", f"extraction process died: {exc}", None)] * len(batch)
+            # a worker died (out of memory, a crash in native code): these units fail, the run goes on
             self._restart_pool()
+            reason = f"extraction process died: {exc}"
         except Exception as exc:
-            results = [("error", f"extraction failed: {type(exc).__name__}: {exc}", None)] * len(batch)
-        for doc, prepared in zip(batch, results):
-            self.write(doc, prepared)
+            reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        return [(IngestError(source=_unit_source(unit),
+                             location=f"document {unit.id}" if isinstance(unit, Document) else None,
+                             reason=reason), None) for unit in units]
 
     def _restart_pool(self) -> None:
         pending = list(self.in_flight)
         self.in_flight.clear()
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = _pool(self.workers, self.extractor)
-        for batch, _ in pending:  # resubmit what the dead pool never finished
-            self.in_flight.append((batch, self.executor.submit(_prepare_many, batch, self.extractor)))
+        self.executor = _pool(self.workers, self.db)
+        for units, _ in pending:  # resubmit what the dead pool never finished
+            self.in_flight.append((units, self._submit(units)))
 
-    def run(self, items: Iterable[Document | IngestError]) -> IngestSummary:
-        batch: list[Document] = []
+    def run(self, items: Iterable[Any]) -> IngestSummary:
+        units: list[Unit] = []
+        per_task = UNITS_PER_TASK if self.workers > 1 else 1
         try:
             for item in items:
                 if isinstance(item, IngestError):
                     self.error(item)
                     continue
-                if _is_stored(self.store, item.id):
-                    self.summary.documents_existing += 1
-                    self.tick()
-                    continue
-                batch.append(item)
-                if len(batch) >= (DOCS_PER_TASK if self.workers > 1 else 1):
-                    self.submit(batch)
-                    batch = []
-            if batch:
-                self.submit(batch)
+                units.append(item)
+                # the first task waits for one more unit: it shows whether the run is longer than a task
+                if len(units) > per_task or (len(units) == per_task and
+                                             (self.workers == 1 or self.executor is not None)):
+                    self.submit(units[:per_task])
+                    units = units[per_task:]
+            if units:
+                self.submit(units, whole_run=self.executor is None)
             while self.in_flight:
-                self.drain_one()
+                self.drain()
         finally:
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
@@ -386,15 +544,33 @@ class _Run:
 def ingest_documents(items: Iterable[Document | IngestError], db: str | Store | None = None, *,
                      workers: int | None = 1, extractor: Extractor | None = None,
                      progress: ProgressCallback | None = None,
-                     on_error: ErrorCallback | None = None) -> IngestSummary:
-    """Store already-read Documents (and record IngestErrors); the engine under `ingest`."""
+                     on_error: ErrorCallback | None = None, read_options: Any = None) -> IngestSummary:
+    """Store already-read Documents (and record IngestErrors); the engine under `ingest`.
+
+    `items` may also hold custodes.ingest.dispatch.PendingFile: files read, with
+    `read_options`, in the worker that extracts their document.
+    """
     store = db if isinstance(db, Store) else open_store(db)
+    if store.backend == "sqlite" and not isinstance(db, Store):
+        # a bigger page cache than SQLite's 2 MB keeps the index pages each document touches
+        # (story bands, full text) in memory; a longer WAL between checkpoints writes each
+        # hot page back (and syncs) less often
+        store.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        store.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_CHECKPOINT_PAGES}")
     try:
         return _Run(store, workers=workers or os.cpu_count() or 1, extractor=extractor,
-                    progress=progress, on_error=on_error).run(items)
+                    progress=progress, on_error=on_error, read_options=read_options,
+                    db=_reachable(store, db)).run(items)
     finally:
         if not isinstance(db, Store):
             store.close()
+
+
+def _reachable(store: Store, db: str | Store | None) -> str | None:
+    """The database as another process can open it (a PostgreSQL URL keeps its password)."""
+    if isinstance(db, Store):
+        return None if db.backend == "postgresql" else db.db
+    return resolve_db(db)
 
 
 def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: int | None = None,
@@ -403,19 +579,19 @@ def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: in
     """Read every source (files, folders, URLs, "-"), extract, store, and rebuild deployments.
 
     `db`: SQLite path or postgresql:// URL (default $CUSTODES_DB or custodes.db).
-    `workers`: extraction processes (default: CPU count; 1 extracts in this process).
+    `workers`: processes that read, extract and sign documents (default: CPU count;
+    1 does everything in this process, which then only writes otherwise).
     `read_options` go to `custodes.ingest.iter_documents` (max_doc_bytes, timeout_s, ...).
 
     >>> summary = ingest(["examples/"], db="custodes.db")   # doctest: +SKIP
     >>> summary.documents_new, summary.claims, summary.errors  # doctest: +SKIP
     """
-    import inspect
-
-    from custodes.ingest import iter_documents
+    from custodes.ingest import IngestOptions
+    from custodes.ingest.dispatch import iter_sources
 
     workers = workers or os.cpu_count() or 1
-    if "workers" in inspect.signature(iter_documents).parameters:
-        read_options.setdefault("workers", workers)  # files are read ahead in processes too
-    return ingest_documents(iter_documents(list(sources), **read_options), db, workers=workers,
-                            extractor=extractor, progress=progress, on_error=on_error)
-
+    opts = IngestOptions.from_kwargs(read_options)
+    # files of one document are read by the workers, with the rest of their document's work
+    items = iter_sources(list(sources), opts, defer_files=True)
+    return ingest_documents(items, db, workers=workers, extractor=extractor, progress=progress,
+                            on_error=on_error, read_options=opts)
