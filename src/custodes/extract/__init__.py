@@ -175,6 +175,31 @@ def _split_needed(text: str, spans: list[tuple[int, int]], mentions, sentences_b
     return out
 
 
+class _WhenAsked:
+    """A document-wide yes/no that is worked out the first time a sentence asks (most never do)."""
+
+    __slots__ = ("_test", "_answer")
+
+    def __init__(self, test):
+        self._test = test
+        self._answer: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._answer is None:
+            self._answer = bool(self._test())
+        return self._answer
+
+
+def _is_private_document(text: str) -> bool:
+    """Does the text use consumer-use words often enough to be about private use throughout?"""
+    found = 0
+    for _ in cues()["private"].finditer(normalise(text)):
+        found += 1
+        if found >= PRIVATE_DOCUMENT_CUES:
+            return True
+    return False
+
+
 def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
     body_mentions = find_mentions(text)
     title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
@@ -204,7 +229,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
     if main is None and url:
         main = url_country(url)
     # a review of phones or doorbells: only sentences that name a state body count
-    private_document = len(cues()["private"].findall(normalise(text))) >= PRIVATE_DOCUMENT_CUES
+    private_document = _WhenAsked(lambda: _is_private_document(text))
     drafts = []
     last_user: tuple[int, str] | None = None
     context_vendors: list[tuple[str, str | None]] = []

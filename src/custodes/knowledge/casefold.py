@@ -4,7 +4,9 @@ Python's `re` cannot pre-filter a case-insensitive alternation on its first lett
 cue patterns try every alternative at every word boundary. The extractor matches them on
 normalised (lower-case) text, where "ignore case" changes nothing when the text is ASCII:
 `CuePattern` then runs a copy of the pattern with its letters lower-cased and the flag
-dropped, and the original pattern on any other text. Results are identical either way.
+dropped, and the original pattern on any other text. On ASCII text it first looks for the
+words the pattern's alternatives cannot match without (see literals) and runs only the
+alternatives that can match, often none. Results are identical either way.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from re import _compiler, _parser  # the parse tree is rewritten, not the patter
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CATEGORY, GROUPREF,
                            GROUPREF_EXISTS, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL,
                            POSSESSIVE_REPEAT, RANGE, SUBPATTERN)
+
+from custodes.knowledge.literals import RequiredLiterals, with_branches
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
@@ -78,8 +82,8 @@ def _rewrite(p: _parser.SubPattern) -> _parser.SubPattern:
     return _parser.SubPattern(p.state, out)
 
 
-def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
-    """The pattern without IGNORECASE, matching ASCII lower-case text exactly as the original."""
+def _lower_text_tree(pattern: re.Pattern) -> _parser.SubPattern | None:
+    """The parse tree of the pattern without IGNORECASE, matching ASCII lower-case text as the original."""
     if not pattern.flags & re.IGNORECASE or pattern.flags & (re.ASCII | re.LOCALE):
         return None
     try:
@@ -88,37 +92,90 @@ def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
     except (_Unsupported, re.error):
         return None
     tree.state.flags &= ~re.IGNORECASE
-    return _compiler.compile(rewritten, 0)
+    return rewritten
+
+
+def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
+    """The pattern without IGNORECASE, matching ASCII lower-case text exactly as the original."""
+    tree = _lower_text_tree(pattern)
+    return None if tree is None else _compiler.compile(tree, 0)
+
+
+_NO_MATCH = object()  # _pick's answer when no alternative can match
+_SUBSETS_KEPT = 256  # compiled copies with some alternatives left out, per pattern
 
 
 class CuePattern:
     """A compiled case-insensitive pattern with the `re.Pattern` methods the extractor uses."""
 
-    __slots__ = ("original", "lower_text")
+    __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
-        self.lower_text = _lower_text_copy(pattern)
+        lower_tree = _lower_text_tree(pattern)
+        self.lower_text = None if lower_tree is None else _compiler.compile(lower_tree, 0)
+        self._ignore_case = bool(pattern.flags & re.IGNORECASE)
+        self._literals = None
+        self._n_branches = 0
+        self._subsets: dict = {}
+        original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        literals = RequiredLiterals(original_tree, self._ignore_case)
+        if literals.automaton is not None:
+            self._literals = literals
+            self._n_branches = literals.n_branches
+            self._trees = (original_tree, lower_tree)
 
-    def _for(self, text: str) -> re.Pattern:
-        if self.lower_text is not None and text.isascii() and not _UPPER.search(text):
-            return self.lower_text
-        return self.original
+    def _pick(self, text: str, args: tuple):
+        """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match."""
+        if not text.isascii():
+            return self.original
+        lower = text.islower() or not _UPPER.search(text)
+        use_lower = lower and self.lower_text is not None
+        if self._literals is None:
+            return self.lower_text if use_lower else self.original
+        if args:
+            n = len(text)
+            pos = min(max(args[0], 0), n)
+            endpos = min(max(args[1], pos), n) if len(args) > 1 else n
+        else:
+            pos, endpos = 0, len(text)
+        keep = self._literals.possible(text if lower or not self._ignore_case else text.lower(), pos, endpos)
+        if not keep:
+            return _NO_MATCH
+        if len(keep) == self._n_branches:
+            return self.lower_text if use_lower else self.original
+        return self._subset(keep, use_lower)
+
+    def _subset(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
+        key = (keep, use_lower)
+        pattern = self._subsets.get(key)
+        if pattern is None:
+            tree = self._trees[1 if use_lower else 0]
+            pattern = _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
+            if len(self._subsets) >= _SUBSETS_KEPT:
+                self._subsets.clear()
+            self._subsets[key] = pattern
+        return pattern
 
     def search(self, string: str, *args):
-        return self._for(string).search(string, *args)
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.search(string, *args)
 
     def match(self, string: str, *args):
-        return self._for(string).match(string, *args)
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.match(string, *args)
 
     def fullmatch(self, string: str, *args):
-        return self._for(string).fullmatch(string, *args)
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
 
     def finditer(self, string: str, *args):
-        return self._for(string).finditer(string, *args)
+        pattern = self._pick(string, args)
+        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
 
     def findall(self, string: str, *args):
-        return self._for(string).findall(string, *args)
+        pattern = self._pick(string, args)
+        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
 
     def __getattr__(self, name: str):  # pattern, flags, groupindex, sub, split: the original's
         return getattr(self.original, name)
