@@ -18,17 +18,29 @@ EXTRACTOR_VERSION = "custodes-rules/0.1"
 READ_LANGUAGES = {"en", "es", "pt", "fr"}
 PRIVATE_DOCUMENT_CUES = 3  # consumer-use words that make a whole document a private-use one
 
-_ENGLISH = re.compile(r"\b(the|and|of|to|in|is|that|for|with|was|are|has|by|on)\b", re.IGNORECASE)
+_ENGLISH_WORDS = frozenset("the and of to in is that for with was are has by on".split())
+# the same words as a pattern, for words with non-ASCII letters ("ıs" matches "is" when case is ignored)
+_ENGLISH = re.compile(rf"\b({'|'.join(sorted(_ENGLISH_WORDS))})\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+
+
+def _english_words(words: list[str]) -> int:
+    """How many of the words are common English ones, case ignored."""
+    return sum(w.lower() in _ENGLISH_WORDS if w.isascii() else _ENGLISH.fullmatch(w) is not None for w in words)
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; English is recognised without a model."""
     sample = text[:1500]
-    words = _WORD.findall(sample)
+    if sample.isascii():
+        words = _WORD.findall(sample.lower())
+        english = sum(map(_ENGLISH_WORDS.__contains__, words))
+    else:
+        words = _WORD.findall(sample)
+        english = _english_words(words)
     if not words:
         return None
-    if len(_ENGLISH.findall(sample)) / len(words) >= 0.08:
+    if english / len(words) >= 0.08:
         return "en"
     import py3langid
 

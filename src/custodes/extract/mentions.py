@@ -30,6 +30,7 @@ class Mention:
 class _Matchers:
     lower: ahocorasick.Automaton
     cased: ahocorasick.Automaton
+    cased_longest: int  # characters in the longest cased key
 
 
 @lru_cache(maxsize=1)
@@ -63,40 +64,43 @@ def matchers() -> _Matchers:
                     put(lower_keys, normalise(name), payload)
     for name, place in gazetteer().places.items():
         put(cased_keys, straighten(name), ("place", place))
-    for key, payloads in lower_keys.items():
-        lower.add_word(key, (len(key), payloads))
-    for key, payloads in cased_keys.items():
-        cased.add_word(key, (len(key), payloads))
-    lower.make_automaton()
-    cased.make_automaton()
-    return _Matchers(lower, cased)
+    # each key carries its length, its payloads and whether one of them matches as a word prefix
+    for automaton, keys in ((lower, lower_keys), (cased, cased_keys)):
+        for key, payloads in keys.items():
+            prefix = any(kind == "tech" and value.prefix for kind, value in payloads)
+            automaton.add_word(key, (len(key), payloads, prefix))
+        automaton.make_automaton()
+    return _Matchers(lower, cased, max(map(len, cased_keys), default=0))
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _scan(automaton, haystack: str, plural_ok: bool):
-    """Whole-word matches as (start, end, payloads), longest first where they overlap."""
+def _hits(automaton, haystack: str, plural_ok: bool, lo: int = 0, hi: int | None = None) -> list:
+    """Whole-word matches in haystack[lo:hi] as (start, end, payloads), overlaps included."""
     n = len(haystack)
     found = []
-    for last, (length, payloads) in automaton.iter(haystack):
+    for last, (length, payloads, prefix) in automaton.iter(haystack, lo, n if hi is None else hi):
         start, end = last - length + 1, last + 1
-        if start > 0 and _is_word_char(haystack[start - 1]) and _is_word_char(haystack[start]):
+        if start > 0 and haystack[start - 1].isalnum() and haystack[start].isalnum():
             continue
-        prefix = any(p[0] == "tech" and p[1].prefix for p in payloads)
-        if end < n and _is_word_char(haystack[end]) and _is_word_char(haystack[end - 1]):
+        if end < n and haystack[end].isalnum() and haystack[end - 1].isalnum():
             if prefix:
                 while end < n and haystack[end].isalpha():
                     end += 1
-            elif plural_ok and haystack[end] == "s" and (end + 1 == n or not _is_word_char(haystack[end + 1])):
+            elif plural_ok and haystack[end] == "s" and (end + 1 == n or not haystack[end + 1].isalnum()):
                 end += 1
-            elif plural_ok and haystack.startswith("es", end) and (end + 2 == n or not _is_word_char(haystack[end + 2])):
+            elif plural_ok and haystack.startswith("es", end) and (end + 2 == n or not haystack[end + 2].isalnum()):
                 end += 2
             else:
                 continue
         found.append((start, end, payloads))
-    # leftmost-longest, no overlaps
+    return found
+
+
+def _leftmost_longest(found: list) -> list:
+    """The matches to keep: leftmost-longest, no overlaps."""
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     kept, reach = [], -1
     for item in found:
@@ -104,6 +108,11 @@ def _scan(automaton, haystack: str, plural_ok: bool):
             kept.append(item)
             reach = item[1]
     return kept
+
+
+def _scan(automaton, haystack: str, plural_ok: bool):
+    """Whole-word matches as (start, end, payloads), longest first where they overlap."""
+    return _leftmost_longest(_hits(automaton, haystack, plural_ok))
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -116,7 +125,8 @@ def find_mentions(text: str) -> list[Mention]:
         for kind, value in payloads:
             (tech_hits if kind == "tech" else vendor_hits).append((start, end, kind, value))
     cased = straighten(text)
-    for start, end, payloads in _scan(m.cased, cased, plural_ok=False):
+    cased_hits = _hits(m.cased, cased, plural_ok=False)
+    for start, end, payloads in _leftmost_longest(list(cased_hits)):
         for kind, value in payloads:
             if kind == "vendor":
                 vendor_hits.append((start, end, kind, value))
@@ -124,11 +134,12 @@ def find_mentions(text: str) -> list[Mention]:
                 tech_hits.append((start, end, kind, value))
             else:
                 out.append(Mention(start, end, kind, value, text[start:end]))
-    if _SHOUTED.search(cased):
+    shouted = [w.span() for w in _SHOUTED.finditer(cased)]
+    if shouted:
         # datelines and some headlines shout place names ("BUENOS AIRES. -", "HUNGARY:")
         found = {(mm.start, mm.end) for mm in out}
         titled = _SHOUTED.sub(lambda w: w.group().title(), cased)
-        for start, end, payloads in _scan(m.cased, titled, plural_ok=False):
+        for start, end, payloads in _titled_scan(m, cased_hits, titled, shouted):
             if (start, end) in found or cased[start:end] == titled[start:end]:
                 continue
             for kind, value in payloads:
@@ -138,6 +149,29 @@ def find_mentions(text: str) -> list[Mention]:
         out.append(Mention(start, end, kind, value, text[start:end]))
     out.sort(key=lambda x: (x.start, x.end))
     return out
+
+
+def _titled_scan(m: _Matchers, cased_hits: list, titled: str, shouted: list[tuple[int, int]]) -> list:
+    """_scan(m.cased, titled) from the scan of the text before its shouted words were title-cased.
+
+    Title case changes letters inside the shouted words only, so a match clear of them is one
+    the first scan found; the text is scanned again only around the shouted words. An
+    empty list when no match there touches a shouted word (nothing new can come of it)."""
+    reach = m.cased_longest - 1
+    windows: list[list[int]] = []
+    for start, end in shouted:
+        if windows and start - reach <= windows[-1][1]:
+            windows[-1][1] = end + reach
+        else:
+            windows.append([max(0, start - reach), end + reach])
+    near = []
+    for lo, hi in windows:
+        near += [h for h in _hits(m.cased, titled, False, lo, min(hi, len(titled)))
+                 if any(h[0] < end and start < h[1] for start, end in shouted)]
+    if not near:
+        return []
+    clear = [h for h in cased_hits if not any(h[0] < end and start < h[1] for start, end in shouted)]
+    return _leftmost_longest(clear + near)
 
 
 _SHOUTED = re.compile(r"\b[A-Z][A-Z'-]{3,}\b")
