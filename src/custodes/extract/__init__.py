@@ -212,16 +212,30 @@ def _is_private_document(text: str) -> bool:
     return False
 
 
+def _any_tech_in(mentions, spans: list[tuple[int, int]]) -> bool:
+    """Does a technology term start inside one of the (sorted, disjoint) spans?"""
+    ends = [end for _, end in spans]
+    for m in mentions:
+        if m.kind == "tech":
+            i = bisect.bisect_right(ends, m.start)
+            if i < len(spans) and spans[i][0] <= m.start:
+                return True
+    return False
+
+
 def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
     body_mentions = find_mentions(text)
     title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
     title_mentions = find_mentions(title) if title_given else []
     if not any(m.kind == "tech" for m in body_mentions + title_mentions):
         return []
+    spans = article_spans(text)
+    if not any(m.kind == "tech" for m in title_mentions) and not _any_tech_in(body_mentions, spans):
+        return []  # technology named only in menus and lists of other stories: no sentence has any
     sentences: list[Sentence] = []
     if title_given:
         sentences.append(Sentence(0, len(title), -1, title))
-    body = _split_needed(text, article_spans(text), body_mentions, len(sentences))
+    body = _split_needed(text, spans, body_mentions, len(sentences))
     sentences.extend(body)
 
     starts = [s.start for s in body]

@@ -6,6 +6,7 @@ city, not "mobile" the phone). Both passes keep offsets into the original text.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -170,11 +171,19 @@ def _titled_scan(m: _Matchers, cased_hits: list, titled: str, shouted: list[tupl
                  if any(h[0] < end and start < h[1] for start, end in shouted)]
     if not near:
         return []
-    clear = [h for h in cased_hits if not any(h[0] < end and start < h[1] for start, end in shouted)]
+    ends = [end for _, end in shouted]
+
+    def clear_of_shouted(hit) -> bool:
+        i = bisect.bisect_right(ends, hit[0])  # the first shouted word that ends after the hit starts
+        return i == len(shouted) or shouted[i][0] >= hit[1]
+
+    clear = [h for h in cased_hits if clear_of_shouted(h)]
     return _leftmost_longest(clear + near)
 
 
-_SHOUTED = re.compile(r"\b[A-Z][A-Z'-]{3,}\b")
+# a word of four or more capitals: "\b[A-Z][A-Z'-]{3,}\b", written to start with its first
+# letter (the look-behind is the leading \b) so that the search skips to capitals
+_SHOUTED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z'-]{3,}\b")
 
 
 __all__ = ["Mention", "find_mentions", "Place", "Term", "Vendor"]

@@ -408,7 +408,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         return []
     if c["hypothetical"].search(norm) or c["negation"].search(norm) or c["study"].search(norm):
         return []
-    if (private_document or c["private"].search(norm)) and not _STATE_ACTOR.search(norm):
+    if not _STATE_ACTOR.search(norm) and (private_document or c["private"].search(norm)):
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))

@@ -251,6 +251,8 @@ _NORMALISE = str.maketrans({
 
 def normalise(text: str) -> str:
     """Lower case, hyphens as spaces, straight quotes; the same length as the input."""
+    if text.isascii():  # the one ASCII character the table maps is the hyphen
+        return text.replace("-", " ").lower()
     out = text.translate(_NORMALISE).lower()
     if len(out) != len(text):  # a few characters lower-case to two; keep offsets aligned
         out = "".join(ch.lower()[0] for ch in text.translate(_NORMALISE))
@@ -259,4 +261,6 @@ def normalise(text: str) -> str:
 
 def straighten(text: str) -> str:
     """Curly quotes as straight ones, keeping case; the same length as the input."""
+    if text.isascii():
+        return text
     return text.translate({0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x00A0: " "})
