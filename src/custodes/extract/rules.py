@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from custodes.extract.clean import Sentence
 from custodes.extract.mentions import Mention
-from custodes.knowledge import Place, Vendor, cues, gazetteer, normalise, settings_pattern
+from custodes.knowledge import Place, Vendor, cues, cues_in, gazetteer, normalise, settings_pattern
+from custodes.knowledge.casefold import CuePattern
 from custodes.model import STATUSES
 
 # how a status wins when two cues are equally near: the more specific first
@@ -57,7 +58,7 @@ class _SentenceFacts:
 
 def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: frozenset[int] = frozenset()) -> str:
     """'user', 'origin', 'export', 'comparison' or 'neutral' for one place in its sentence."""
-    c = cues()
+    c = cues_in(norm)
     rel_start = mention.start - sentence.start
     rel_end = mention.end - sentence.start
     before = norm[max(0, rel_start - 40):rel_start]
@@ -203,7 +204,7 @@ def _clause(norm: str, rel_start: int, rel_end: int, window: int) -> tuple[int, 
 
 def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | None, bool]:
     """The status named nearest the technology term, the cue's words, and whether it was named."""
-    c = cues()
+    c = cues_in(norm)
     hedge = c.get("status.alleged")
     if hedge is not None:
         m = hedge.search(norm)
@@ -247,7 +248,8 @@ def _settings_for(norm: str, rel_start: int, rel_end: int, technology: str) -> s
 
 _ORG_SUFFIX = r"(?:Ltd|Limited|Inc|Corp|Corporation|Co\.|LLC|PLC|GmbH|S\.A\.|SA|AG|Technologies|Technology|Tech|Solutions|Systems|Group|Security|Electronics|Holdings|Networks|Telecom|Communications|Labs|Intelligence|Analytics|Services)"
 _CAP = r"[A-Z][\w&'.-]*"
-_ORG_PATTERNS = [
+# each pattern runs only on sentences that hold the words it cannot match without (CuePattern)
+_ORG_PATTERNS = [CuePattern(p) for p in (
     re.compile(rf"\b(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|conglomerate|consortium|developer|maker)\s+(?:called\s+|named\s+)?({_CAP}(?:\s+(?:{_CAP}|&)){{0,3}})"),
     re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|&|of)){{0,5}}\s+{_ORG_SUFFIX})(?![\w])"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+an?\s+(?:[\w-]+\s+){{0,3}}(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer)\b"),
@@ -255,7 +257,7 @@ _ORG_PATTERNS = [
     re.compile(rf"\b(?:supplied|built|installed|provided|developed|made|manufactured|implemented)\s+by\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b(?:was won by|were won by|awarded to|went to|was granted to|was given to|were given to)\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+which\s+(?:supplies|provides|makes|builds|develops|sells|manufactures|won|installed|supplied|built|developed)\b"),
-]
+)]
 _NOT_ORG = re.compile(
     r"^(The|A|An|This|That|These|Those|It|Its|Police|Government|Ministry|State|City|Authorities|"
     r"National|Federal|Local|Chinese|Its|Their|His|Her|Our|Some|Many|One|Two|In|On|At|By|For|"
@@ -386,7 +388,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
     if not facts.techs or s.text.rstrip().endswith("?"):
         return []
     norm = normalise(s.text)
-    c = cues()
+    c = cues_in(norm)
     support: list[bool] = []  # computed on first need: most sentences have a strong term
     any_strong = any(t.value.strong for t in facts.techs)
     techs = []
@@ -408,7 +410,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         return []
     if c["hypothetical"].search(norm) or c["negation"].search(norm) or c["study"].search(norm):
         return []
-    if not _STATE_ACTOR.search(norm) and (private_document or c["private"].search(norm)):
+    if not _STATE_ACTOR.search(norm) and (c["private"].search(norm) or private_document):
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))

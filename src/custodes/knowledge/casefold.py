@@ -16,6 +16,8 @@ from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CA
                            GROUPREF_EXISTS, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL,
                            POSSESSIVE_REPEAT, RANGE, SUBPATTERN)
 
+import ahocorasick
+
 from custodes.knowledge.literals import RequiredLiterals, with_branches
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
@@ -125,8 +127,11 @@ class CuePattern:
             self._n_branches = literals.n_branches
             self._trees = (original_tree, lower_tree)
 
-    def _pick(self, text: str, args: tuple):
-        """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match."""
+    def _pick(self, text: str, args: tuple, hits: list | None = None):
+        """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match.
+
+        hits, when the caller has them, are where the pattern's required words are in text
+        (start, end, alternatives), from the scan of a CueIndex."""
         if not text.isascii():
             return self.original
         lower = text.islower() or not _UPPER.search(text)
@@ -139,7 +144,13 @@ class CuePattern:
             endpos = min(max(args[1], pos), n) if len(args) > 1 else n
         else:
             pos, endpos = 0, len(text)
-        keep = self._literals.possible(text if lower or not self._ignore_case else text.lower(), pos, endpos)
+        if hits is None:
+            keep = self._literals.possible(text if lower or not self._ignore_case else text.lower(), pos, endpos)
+        else:
+            keep = self._literals.always
+            for start, end, branches in hits:
+                if start >= pos and end <= endpos:
+                    keep = keep | branches
         if not keep:
             return _NO_MATCH
         if len(keep) == self._n_branches:
@@ -182,3 +193,116 @@ class CuePattern:
 
     def __repr__(self) -> str:
         return f"CuePattern({self.original!r})"
+
+
+class CueIndex:
+    """Where the required words (see literals) of many case-insensitive CuePatterns are in a
+    text, from one Aho-Corasick pass: a pattern whose words are all absent from a text cannot
+    match in it or in any piece of it."""
+
+    __slots__ = ("patterns", "always", "automaton")
+
+    def __init__(self, patterns: dict[str, CuePattern]):
+        self.patterns = patterns
+        by_literal: dict[str, list] = {}
+        always = set()
+        for name, pattern in patterns.items():
+            literals = pattern._literals
+            if literals is None or literals.always or not pattern._ignore_case:
+                always.add(name)
+                continue
+            for literal, branches in literals.literals.items():
+                by_literal.setdefault(literal, []).append((name, branches))
+        self.always = frozenset(always)
+        self.automaton = ahocorasick.Automaton()
+        for literal, entries in by_literal.items():
+            self.automaton.add_word(literal, (len(literal), tuple(entries)))
+        if by_literal:
+            self.automaton.make_automaton()
+
+    def hits(self, text: str) -> dict[str, list] | None:
+        """Per pattern name, (start, end, alternatives) of its required words in text; None for
+        non-ASCII text, where the words say nothing."""
+        if not text.isascii():
+            return None
+        if not text.islower():
+            text = text.lower()
+        found: dict[str, list] = {}
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            for last, (length, entries) in self.automaton.iter(text):
+                for name, branches in entries:
+                    found.setdefault(name, []).append((last - length + 1, last + 1, branches))
+        return found
+
+    def within(self, text: str) -> "CuesWithin":
+        return CuesWithin(self, text, self.hits(text))
+
+
+class CuesWithin:
+    """The patterns of a CueIndex for searches in one text and pieces of it (a read-only mapping)."""
+
+    __slots__ = ("index", "text", "hits")
+
+    def __init__(self, index: CueIndex, text: str, hits: dict[str, list] | None):
+        self.index, self.text, self.hits = index, text, hits
+
+    def __getitem__(self, name: str):
+        pattern = self.index.patterns[name]
+        if self.hits is None or name in self.index.always:
+            return pattern
+        return _InText(pattern, self.text, self.hits.get(name, ()))
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self.index.patterns else default
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.index.patterns
+
+    def __iter__(self):
+        return iter(self.index.patterns)
+
+    def __len__(self) -> int:
+        return len(self.index.patterns)
+
+    def keys(self):
+        return self.index.patterns.keys()
+
+
+class _InText:
+    """A CuePattern with where its required words are in one text: searches of that text skip
+    the look for them, and a pattern without any answers "no match" for every piece of it."""
+
+    __slots__ = ("pattern", "text", "hits")
+
+    def __init__(self, pattern: CuePattern, text: str, hits):
+        self.pattern, self.text, self.hits = pattern, text, hits
+
+    def _pick(self, string: str, args: tuple):
+        if string is self.text or string == self.text:
+            return self.pattern._pick(string, args, self.hits)
+        if not self.hits and string in self.text:
+            return _NO_MATCH
+        return self.pattern._pick(string, args)
+
+    def search(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.search(string, *args)
+
+    def match(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.match(string, *args)
+
+    def fullmatch(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
+
+    def finditer(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
+
+    def findall(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.pattern, name)

@@ -62,10 +62,11 @@ class RequiredLiterals:
     Valid for ASCII text only (a non-ASCII letter may match an ASCII one when case is
     ignored); the caller lower-cases the text first when the pattern ignores case."""
 
-    __slots__ = ("automaton", "n_branches", "always")
+    __slots__ = ("automaton", "n_branches", "always", "literals")
 
     def __init__(self, tree: _parser.SubPattern, ignore_case: bool):
         self.automaton = None
+        self.literals: dict[str, frozenset[int]] = {}  # each required string: the alternatives that need it
         self.n_branches = len(top_branches(tree))
         needs = [_required(b, ignore_case) for b in top_branches(tree)]
         # alternatives with no required string are always tried
@@ -76,9 +77,10 @@ class RequiredLiterals:
         for i, need in enumerate(needs):
             for literal in need or ():
                 by_literal.setdefault(literal, set()).add(i)
+        self.literals = {literal: frozenset(indices) for literal, indices in by_literal.items()}
         automaton = ahocorasick.Automaton()
-        for literal, indices in by_literal.items():
-            automaton.add_word(literal, frozenset(indices))
+        for literal, indices in self.literals.items():
+            automaton.add_word(literal, indices)
         automaton.make_automaton()
         self.automaton = automaton
 
