@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from re import _parser
-from re._constants import (ATOMIC_GROUP, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT,
+from re._constants import (AT, AT_BEGINNING, AT_BEGINNING_STRING, ATOMIC_GROUP, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT,
                            SUBPATTERN)
 
 import ahocorasick
@@ -68,7 +68,8 @@ class RequiredLiterals:
         self.automaton = None
         self.literals: dict[str, frozenset[int]] = {}  # each required string: the alternatives that need it
         self.n_branches = len(top_branches(tree))
-        needs = [_required(b, ignore_case) for b in top_branches(tree)]
+        # an alternative anchored at the start is tried at one place only: cheaper than a look for its words
+        needs = [None if _anchored(b) else _required(b, ignore_case) for b in top_branches(tree)]
         # alternatives with no required string are always tried
         self.always = frozenset(i for i, need in enumerate(needs) if need is None)
         if len(self.always) == len(needs):
@@ -92,6 +93,11 @@ class RequiredLiterals:
         return found
 
 
+def _anchored(branch) -> bool:
+    data = branch.data if isinstance(branch, _parser.SubPattern) else branch
+    return bool(data) and data[0][0] is AT and data[0][1] in (AT_BEGINNING, AT_BEGINNING_STRING)
+
+
 def top_branches(tree: _parser.SubPattern) -> list:
     """The alternatives of a pattern that is one alternation, else the pattern itself.
 
@@ -105,9 +111,19 @@ def top_branches(tree: _parser.SubPattern) -> list:
 
 
 def with_branches(tree: _parser.SubPattern, keep: frozenset[int]) -> _parser.SubPattern:
-    """The parse tree with only the given top-level alternatives (groups keep their numbers)."""
+    """The parse tree with only the given top-level alternatives (groups keep their numbers).
+
+    A prefix the kept alternatives share is moved out of the alternation, as the parser does
+    ("^a|^b" as "^(?:a|b)"): an alternation anchored this way is tried at the start only."""
     data = tree.data
     if not data or data[-1][0] is not BRANCH:
         return tree
     op, (name, items) = data[-1]
-    return _parser.SubPattern(tree.state, list(data[:-1]) + [(op, (name, [items[i] for i in sorted(keep)]))])
+    kept = [list(items[i].data if isinstance(items[i], _parser.SubPattern) else items[i]) for i in sorted(keep)]
+    prefix = list(data[:-1])
+    while len(kept) > 1 and all(kept) and all(item[0] == kept[0][0] for item in kept[1:]):
+        prefix.append(kept[0][0])
+        kept = [item[1:] for item in kept]
+    if len(kept) == 1:
+        return _parser.SubPattern(tree.state, prefix + kept[0])
+    return _parser.SubPattern(tree.state, prefix + [(op, (name, [_parser.SubPattern(tree.state, k) for k in kept]))])
