@@ -8,7 +8,7 @@ import bisect
 import re
 
 from custodes.extract.clean import Sentence, article_spans, split_paragraph
-from custodes.extract.mentions import find_mentions
+from custodes.extract.mentions import MentionScan, find_mentions
 from custodes.extract.rules import _SentenceFacts, analyse_sentence, main_country, merge, sentence_drafts
 from custodes.knowledge import cues, normalise
 from custodes.model import Claim, Document, Evidence, ExtractResult
@@ -212,25 +212,34 @@ def _is_private_document(text: str) -> bool:
     return False
 
 
-def _any_tech_in(mentions, spans: list[tuple[int, int]]) -> bool:
-    """Does a technology term start inside one of the (sorted, disjoint) spans?"""
+def _any_start_in(starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """Does one of the offsets fall inside one of the (sorted, disjoint) spans?"""
     ends = [end for _, end in spans]
-    for m in mentions:
-        if m.kind == "tech":
-            i = bisect.bisect_right(ends, m.start)
-            if i < len(spans) and spans[i][0] <= m.start:
-                return True
+    for start in starts:
+        i = bisect.bisect_right(ends, start)
+        if i < len(spans) and spans[i][0] <= start:
+            return True
     return False
 
 
 def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
-    body_mentions = find_mentions(text)
+    scan = MentionScan(text)
     title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
     title_mentions = find_mentions(title) if title_given else []
-    if not any(m.kind == "tech" for m in body_mentions + title_mentions):
+    title_names_tech = any(m.kind == "tech" for m in title_mentions)
+    # where the body may name a technology, from the first pass of the mention scan: most
+    # texts name none, or only in menus and lists of other stories, and end here
+    maybe_tech = scan.technology_starts()
+    if not title_names_tech and not maybe_tech:
         return []
     spans = article_spans(text)
-    if not any(m.kind == "tech" for m in title_mentions) and not _any_tech_in(body_mentions, spans):
+    if not title_names_tech and not _any_start_in(maybe_tech, spans):
+        return []
+    body_mentions = scan.mentions()
+    if not any(m.kind == "tech" for m in body_mentions + title_mentions):
+        return []
+    body_tech = [m.start for m in body_mentions if m.kind == "tech"]
+    if not title_names_tech and not _any_start_in(body_tech, spans):
         return []  # technology named only in menus and lists of other stories: no sentence has any
     sentences: list[Sentence] = []
     if title_given:

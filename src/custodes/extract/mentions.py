@@ -32,6 +32,7 @@ class _Matchers:
     lower: ahocorasick.Automaton
     cased: ahocorasick.Automaton
     cased_longest: int  # characters in the longest cased key
+    cased_terms: tuple[str, ...]  # the cased keys that name a technology (product names)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +72,8 @@ def matchers() -> _Matchers:
             prefix = any(kind == "tech" and value.prefix for kind, value in payloads)
             automaton.add_word(key, (len(key), payloads, prefix))
         automaton.make_automaton()
-    return _Matchers(lower, cased, max(map(len, cased_keys), default=0))
+    cased_terms = tuple(key for key, payloads in cased_keys.items() if any(kind == "tech" for kind, _ in payloads))
+    return _Matchers(lower, cased, max(map(len, cased_keys), default=0), cased_terms)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -118,38 +120,64 @@ def _scan(automaton, haystack: str, plural_ok: bool):
 
 def find_mentions(text: str) -> list[Mention]:
     """Every technology term, vendor and place in the text, in order of position."""
-    m = matchers()
-    out: list[Mention] = []
-    lowered = normalise(text)
-    tech_hits, vendor_hits = [], []
-    for start, end, payloads in _scan(m.lower, lowered, plural_ok=True):
-        for kind, value in payloads:
-            (tech_hits if kind == "tech" else vendor_hits).append((start, end, kind, value))
-    cased = straighten(text)
-    cased_hits = _hits(m.cased, cased, plural_ok=False)
-    for start, end, payloads in _leftmost_longest(list(cased_hits)):
-        for kind, value in payloads:
-            if kind == "vendor":
-                vendor_hits.append((start, end, kind, value))
-            elif kind == "tech":
-                tech_hits.append((start, end, kind, value))
-            else:
-                out.append(Mention(start, end, kind, value, text[start:end]))
-    shouted = [w.span() for w in _SHOUTED.finditer(cased)]
-    if shouted:
-        # datelines and some headlines shout place names ("BUENOS AIRES. -", "HUNGARY:")
-        found = {(mm.start, mm.end) for mm in out}
-        titled = _SHOUTED.sub(lambda w: w.group().title(), cased)
-        for start, end, payloads in _titled_scan(m, cased_hits, titled, shouted):
-            if (start, end) in found or cased[start:end] == titled[start:end]:
-                continue
+    return MentionScan(text).mentions()
+
+
+class MentionScan:
+    """find_mentions in two steps: the lower-case pass, which is enough to tell where a text
+    may name a technology, then the rest (places, cased names) only when it is wanted."""
+
+    __slots__ = ("text", "_lower")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._lower = _scan(matchers().lower, normalise(text), plural_ok=True)
+
+    def technology_starts(self) -> list[int]:
+        """Where technology terms may start: every one mentions() reports, perhaps more."""
+        starts = [start for start, _, payloads in self._lower if any(kind == "tech" for kind, _ in payloads)]
+        cased = straighten(self.text)
+        for key in matchers().cased_terms:
+            i = cased.find(key)
+            while i != -1:
+                starts.append(i)
+                i = cased.find(key, i + 1)
+        return sorted(starts)
+
+    def mentions(self) -> list[Mention]:
+        """Every technology term, vendor and place in the text, in order of position."""
+        text = self.text
+        m = matchers()
+        out: list[Mention] = []
+        tech_hits, vendor_hits = [], []
+        for start, end, payloads in self._lower:
             for kind, value in payloads:
-                if kind == "place":
+                (tech_hits if kind == "tech" else vendor_hits).append((start, end, kind, value))
+        cased = straighten(text)
+        cased_hits = _hits(m.cased, cased, plural_ok=False)
+        for start, end, payloads in _leftmost_longest(list(cased_hits)):
+            for kind, value in payloads:
+                if kind == "vendor":
+                    vendor_hits.append((start, end, kind, value))
+                elif kind == "tech":
+                    tech_hits.append((start, end, kind, value))
+                else:
                     out.append(Mention(start, end, kind, value, text[start:end]))
-    for start, end, kind, value in tech_hits + vendor_hits:
-        out.append(Mention(start, end, kind, value, text[start:end]))
-    out.sort(key=lambda x: (x.start, x.end))
-    return out
+        shouted = [w.span() for w in _SHOUTED.finditer(cased)]
+        if shouted:
+            # datelines and some headlines shout place names ("BUENOS AIRES. -", "HUNGARY:")
+            found = {(mm.start, mm.end) for mm in out}
+            titled = _SHOUTED.sub(lambda w: w.group().title(), cased)
+            for start, end, payloads in _titled_scan(m, cased_hits, titled, shouted):
+                if (start, end) in found or cased[start:end] == titled[start:end]:
+                    continue
+                for kind, value in payloads:
+                    if kind == "place":
+                        out.append(Mention(start, end, kind, value, text[start:end]))
+        for start, end, kind, value in tech_hits + vendor_hits:
+            out.append(Mention(start, end, kind, value, text[start:end]))
+        out.sort(key=lambda x: (x.start, x.end))
+        return out
 
 
 def _titled_scan(m: _Matchers, cased_hits: list, titled: str, shouted: list[tuple[int, int]]) -> list:
@@ -186,4 +214,4 @@ def _titled_scan(m: _Matchers, cased_hits: list, titled: str, shouted: list[tupl
 _SHOUTED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z'-]{3,}\b")
 
 
-__all__ = ["Mention", "find_mentions", "Place", "Term", "Vendor"]
+__all__ = ["Mention", "MentionScan", "find_mentions", "Place", "Term", "Vendor"]

@@ -96,6 +96,7 @@ def _vendor_follows(sentence: Sentence, rel_end: int, vendor_starts: frozenset[i
     return bool(m) and (sentence.start + rel_end + m.end()) in vendor_starts
 
 
+_DASH_SPACE = re.compile(r"[–—-]\s")  # what every _DATELINE match holds
 _DATELINE = re.compile(r"^\s*(\(\s*)?[A-Z][\w .'-]{1,40}(\)\s*)?(,\s*[A-Z][\w .'-]{1,30})?\s*(\([^)]{1,30}\)\s*)?[–—-]{1,2}\s")
 
 
@@ -116,7 +117,8 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
     norm = normalise(sentence.text)
     vendor_spans = [(m.start, m.end) for m in mentions if m.kind == "vendor"]
     vendor_starts = frozenset(s for s, _ in vendor_spans)
-    dateline = _DATELINE.match(sentence.text)
+    # a dateline ends in a dash and a space: most sentences have none and skip the pattern
+    dateline = _DATELINE.match(sentence.text) if _DASH_SPACE.search(sentence.text) else None
     roles: list[tuple[Mention, str]] = []
     for m in mentions:
         if m.kind == "tech":

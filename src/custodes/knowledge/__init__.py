@@ -122,18 +122,18 @@ def _cue_index() -> CueIndex:
     return CueIndex(cues())
 
 
-_last_within: tuple[str, CuesWithin] | None = None
+_within: dict[str, CuesWithin] = {}
+_WITHIN_KEPT = 256  # texts remembered: the sentences of a document or two
 
 
 def cues_in(text: str) -> CuesWithin:
     """cues() for searching one (normalised) text and pieces of it: a kind whose required words
     the text lacks answers "no match" without running its pattern. Same answers as cues()."""
-    global _last_within
-    last = _last_within  # a sentence's text is searched many times in a row
-    if last is not None and (last[0] is text or last[0] == text):
-        return last[1]
-    within = _cue_index().within(text)
-    _last_within = (text, within)
+    within = _within.get(text)  # a sentence's text is searched many times, by several rules
+    if within is None:
+        if len(_within) >= _WITHIN_KEPT:
+            _within.clear()
+        within = _within[text] = _cue_index().within(text)
     return within
 
 
