@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from re import _parser
-from re._constants import (AT, AT_BEGINNING, AT_BEGINNING_STRING, ATOMIC_GROUP, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT,
-                           SUBPATTERN)
+from re._constants import (ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, ATOMIC_GROUP, BRANCH, IN,
+                           LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN)
 
 import ahocorasick
 
@@ -20,10 +20,61 @@ import ahocorasick
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
 
 
+_MOST_STRINGS = 64  # the most strings one element or run may stand for
+
+
+def _items(p) -> list:
+    return p.data if isinstance(p, _parser.SubPattern) else p
+
+
+def _char(code: int, ignore_case: bool) -> str:
+    return chr(code).lower() if ignore_case and code < 128 else chr(code)
+
+
+def _exact(op, av, ignore_case: bool) -> frozenset[str] | None:
+    """The strings one element of a parsed pattern can consume, if they are few and fixed."""
+    if op is LITERAL:
+        return None if av in _ASCII_PARTNERS else frozenset([_char(av, ignore_case)])
+    if op is AT or op is ASSERT or op is ASSERT_NOT:
+        return frozenset([""])  # consumes nothing
+    if op is IN:
+        if all(o is LITERAL and v not in _ASCII_PARTNERS for o, v in av) and len(av) <= _MOST_STRINGS:
+            return frozenset(_char(v, ignore_case) for _, v in av)
+        return None
+    if op is SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return None if (add_flags | del_flags) & re.IGNORECASE else _exact_sequence(sub, ignore_case)
+    if op is BRANCH:
+        options = [_exact_sequence(b, ignore_case) for b in av[1]]
+        if any(o is None for o in options):
+            return None
+        union = frozenset().union(*options)
+        return union if len(union) <= _MOST_STRINGS else None
+    if op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[1] == 1 and av[0] in (0, 1):
+        once = _exact_sequence(av[2], ignore_case)
+        return None if once is None else once | frozenset([""]) if av[0] == 0 else once
+    return None
+
+
+def _exact_sequence(p, ignore_case: bool) -> frozenset[str] | None:
+    out = frozenset([""])
+    for op, av in _items(p):
+        strings = _exact(op, av, ignore_case)
+        if strings is None:
+            return None
+        out = frozenset(a + b for a in out for b in strings)
+        if len(out) > _MOST_STRINGS:
+            return None
+    return out
+
+
 def _required(p, ignore_case: bool) -> frozenset[str] | None:
-    """Strings one of which every match of the parsed (sub)pattern contains, or None."""
+    """Strings one of which every match of the parsed (sub)pattern contains, or None.
+
+    Of the sets that qualify, the one whose shortest string is longest: runs of fixed text
+    are joined across small groups ("(drop|abandon) (the|its) " gives "drop the ", ...), since
+    a longer string is found in fewer texts."""
     best: frozenset[str] | None = None
-    run: list[str] = []
 
     def consider(candidates: frozenset[str] | None) -> None:
         nonlocal best
@@ -32,19 +83,26 @@ def _required(p, ignore_case: bool) -> frozenset[str] | None:
         if best is None or (min(map(len, candidates)), -len(candidates)) > (min(map(len, best)), -len(best)):
             best = candidates
 
-    for op, av in p.data if isinstance(p, _parser.SubPattern) else p:
-        if op is LITERAL and av not in _ASCII_PARTNERS:
-            run.append(chr(av).lower() if ignore_case and av < 128 else chr(av))
+    run = frozenset([""])  # the strings the elements since the last break consume, joined
+    for op, av in _items(p):
+        strings = _exact(op, av, ignore_case)
+        if strings is not None:
+            joined = frozenset(a + b for a in run for b in strings)
+            if len(joined) <= _MOST_STRINGS:
+                run = joined
+                continue
+            consider(run)
+            run = strings
             continue
-        consider(frozenset(["".join(run)]))
-        run = []
+        consider(run)
+        run = frozenset([""])
         if op is SUBPATTERN:
             _, add_flags, del_flags, sub = av
             if not (add_flags | del_flags) & re.IGNORECASE:
                 consider(_required(sub, ignore_case))
         elif op is BRANCH:
-            options = [_required(b, ignore_case) for b in av[1]]
-            if all(options):
+            options = [_exact_sequence(b, ignore_case) or _required(b, ignore_case) for b in av[1]]
+            if all(o and "" not in o for o in options):
                 consider(frozenset().union(*options))
         elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
             if av[0] >= 1:
@@ -52,7 +110,7 @@ def _required(p, ignore_case: bool) -> frozenset[str] | None:
         elif op is ATOMIC_GROUP:
             consider(_required(av, ignore_case))
         # anything else (classes, anchors, lookarounds, backreferences) guarantees no string
-    consider(frozenset(["".join(run)]))
+    consider(run)
     return best
 
 
