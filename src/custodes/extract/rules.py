@@ -85,7 +85,7 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
     return "user"
 
 
-_BORDER_WORDS = re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|asylum seekers?)\b")
+_BORDER_WORDS = CuePattern(re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|asylum seekers?)\b"))
 _BORDER_FORCE = re.compile(r"\s+border\s+(agents?|guards?|police|patrol|officials?|authorities|force|forces|protection|service|troops)\b")
 
 
@@ -187,8 +187,8 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
 
 
 # future tense in the clause of a term with no plan word: "the cameras will carry plate readers"
-_FUTURE = re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b")
-_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
+_FUTURE = CuePattern(re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b"))
+_CLAUSE_BREAK = CuePattern(re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b"))
 STATUS_WINDOW = 90  # characters either side of a technology term that a status cue may stand in
 SETTING_WINDOW = 140
 
@@ -313,7 +313,7 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     return found
 
 
-_SUPPLY_WORDS = re.compile(r"\b(suppl\w*|provid\w*|buil[dt]\w*|install\w*|develop\w*|made by|manufactur\w*|won|awarded|contract\w*|tender\w*|deal|partner\w*|vendor|sold|sells|bought from|purchased from|loan)\b", re.IGNORECASE)
+_SUPPLY_WORDS = CuePattern(re.compile(r"\b(suppl\w*|provid\w*|buil[dt]\w*|install\w*|develop\w*|made by|manufactur\w*|won|awarded|contract\w*|tender\w*|deal|partner\w*|vendor|sold|sells|bought from|purchased from|loan)\b", re.IGNORECASE))
 _STATE_BODY_WORDS = re.compile(r"\b(Institute|University|Ministry|Department|Agency|Commission|Council|Police|Bureau|Office|Court|Parliament|Government|County|Province|Municipal|Authority|Administration|Public Security|Army|Force|Forces|Guard|Party|Bill|Act|Law|NIST)\b")
 _GENERIC_ORG_WORDS = {
     "Information", "Technologies", "Technology", "Tech", "Artificial", "Intelligence", "Security",
@@ -331,7 +331,7 @@ _DEMONYMS_NEAR = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[\s-](?:compan
 _OFFICE_AFTER = re.compile(r"^(\s+(and|&|of)?\s*[A-Z][\w-]*)*\s+(Commissioner|Act|Bill|Law|Commission|Code|Directive|Regulation|Vendor Test|Conference|Expo|Summit|Week|Award|Association|Institute|Council|Update|Magazine|Journal|Today|News)\b")
 
 
-_STATE_ACTOR = re.compile(r"\b(police|authorit|government|ministr|state|municipal|city|council|army|military|security|intelligence|border|agenc|officials?|regime|law enforcement|prison|public)\w*")
+_STATE_ACTOR = CuePattern(re.compile(r"\b(police|authorit|government|ministr|state|municipal|city|council|army|military|security|intelligence|border|agenc|officials?|regime|law enforcement|prison|public)\w*"))
 _ANAPHORA = re.compile(r"\bthe (\w+ )?(company|firm|vendor|supplier|manufacturer|contractor|group)\b|\bits (cameras|system|technology|software|products?)\b")
 
 

@@ -108,7 +108,10 @@ _SUBSETS_KEPT = 256  # compiled copies with some alternatives left out, per patt
 
 
 class CuePattern:
-    """A compiled case-insensitive pattern with the `re.Pattern` methods the extractor uses."""
+    """A compiled pattern with the `re.Pattern` methods the extractor uses, and the same results.
+
+    On ASCII text it runs only the alternatives whose required words the text holds; a
+    case-insensitive one runs without the flag on lower-case text."""
 
     __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets")
 
@@ -134,8 +137,11 @@ class CuePattern:
         (start, end, alternatives), from the scan of a CueIndex."""
         if not text.isascii():
             return self.original
-        lower = text.islower() or not _UPPER.search(text)
-        use_lower = lower and self.lower_text is not None
+        if self._ignore_case:
+            lower = text.islower() or not _UPPER.search(text)
+            use_lower = lower and self.lower_text is not None
+        else:
+            lower = use_lower = False
         if self._literals is None:
             return self.lower_text if use_lower else self.original
         if args:
