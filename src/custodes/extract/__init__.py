@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from custodes.extract.clean import Sentence, article_spans, split_paragraph
+from custodes.extract.clean import _NON_WORD_AS_SPACE, Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import MentionScan, find_mentions
 from custodes.extract.rules import _SentenceFacts, analyse_sentence, main_country, merge, sentence_drafts
 from custodes.knowledge import cues, normalise
@@ -32,8 +32,8 @@ def _english_words(words: list[str]) -> int:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; English is recognised without a model."""
     sample = text[:1500]
-    if sample.isascii():
-        words = _WORD.findall(sample.lower())
+    if sample.isascii():  # \w is [A-Za-z0-9_] in ASCII: the same words without a regular expression
+        words = sample.lower().translate(_NON_WORD_AS_SPACE).split()
         english = sum(map(_ENGLISH_WORDS.__contains__, words))
     else:
         words = _WORD.findall(sample)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from custodes.extract.clean import Sentence
 from custodes.extract.mentions import Mention
 from custodes.knowledge import Place, Vendor, cues, cues_in, gazetteer, normalise, settings_pattern
-from custodes.knowledge.casefold import CuePattern
+from custodes.knowledge.casefold import CueIndex, CuePattern
 from custodes.model import STATUSES
 
 # how a status wins when two cues are equally near: the more specific first
@@ -260,6 +260,7 @@ _ORG_PATTERNS = [CuePattern(p) for p in (
     re.compile(rf"\b(?:was won by|were won by|awarded to|went to|was granted to|was given to|were given to)\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
     re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s+which\s+(?:supplies|provides|makes|builds|develops|sells|manufactures|won|installed|supplied|built|developed)\b"),
 )]
+_ORG_INDEX = CueIndex(dict(enumerate(_ORG_PATTERNS)), ignore_case=False)
 _NOT_ORG = re.compile(
     r"^(The|A|An|This|That|These|Those|It|Its|Police|Government|Ministry|State|City|Authorities|"
     r"National|Federal|Local|Chinese|Its|Their|His|Her|Our|Some|Many|One|Two|In|On|At|By|For|"
@@ -277,8 +278,9 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     gaz = gazetteer()
     found: list[tuple[str, str | None]] = []
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in known]
-    for pattern in _ORG_PATTERNS:
-        for m in pattern.finditer(text):
+    found_words = _ORG_INDEX.hits(text)  # where each pattern's required words are, in one pass
+    for i, pattern in enumerate(_ORG_PATTERNS):
+        for m in _ORG_INDEX.pattern_in(i, text, found_words).finditer(text):
             name = m.group(1).strip(" .,'")
             name = re.sub(r"\s+(and|of|&)$", "", name)
             if not name or _NOT_ORG.match(name) or name in gaz.places or len(name) < 3:

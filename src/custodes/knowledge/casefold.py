@@ -206,15 +206,17 @@ class CueIndex:
     text, from one Aho-Corasick pass: a pattern whose words are all absent from a text cannot
     match in it or in any piece of it."""
 
-    __slots__ = ("patterns", "always", "automaton")
+    __slots__ = ("patterns", "always", "automaton", "ignore_case")
 
-    def __init__(self, patterns: dict[str, CuePattern]):
+    def __init__(self, patterns: dict, ignore_case: bool = True):
+        """patterns by name; ignore_case: index the case-insensitive ones (else the others)."""
         self.patterns = patterns
+        self.ignore_case = ignore_case
         by_literal: dict[str, list] = {}
         always = set()
         for name, pattern in patterns.items():
             literals = pattern._literals
-            if literals is None or literals.always or not pattern._ignore_case:
+            if literals is None or literals.always or pattern._ignore_case != ignore_case:
                 always.add(name)
                 continue
             for literal, branches in literals.literals.items():
@@ -231,9 +233,9 @@ class CueIndex:
         non-ASCII text, where the words say nothing."""
         if not text.isascii():
             return None
-        if not text.islower():
+        if self.ignore_case and not text.islower():
             text = text.lower()
-        found: dict[str, list] = {}
+        found: dict = {}
         if self.automaton.kind == ahocorasick.AHOCORASICK:
             for last, (length, entries) in self.automaton.iter(text):
                 for name, branches in entries:
@@ -242,6 +244,13 @@ class CueIndex:
 
     def within(self, text: str) -> "CuesWithin":
         return CuesWithin(self, text, self.hits(text))
+
+    def pattern_in(self, name, text: str, hits: dict | None):
+        """The named pattern for searches in text, given self.hits(text)."""
+        pattern = self.patterns[name]
+        if hits is None or name in self.always:
+            return pattern
+        return _InText(pattern, text, hits.get(name, ()))
 
 
 class CuesWithin:
@@ -253,10 +262,7 @@ class CuesWithin:
         self.index, self.text, self.hits = index, text, hits
 
     def __getitem__(self, name: str):
-        pattern = self.index.patterns[name]
-        if self.hits is None or name in self.index.always:
-            return pattern
-        return _InText(pattern, self.text, self.hits.get(name, ()))
+        return self.index.pattern_in(name, self.text, self.hits)
 
     def get(self, name: str, default=None):
         return self[name] if name in self.index.patterns else default
