@@ -15,6 +15,7 @@ from custodes.knowledge import cues
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?]")
+_WORD_CHARS_AS_A = str.maketrans({chr(i): "a" if chr(i).isalnum() or chr(i) == "_" else " " for i in range(128)})
 _NON_WORD_AS_SPACE = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
 
 
@@ -32,6 +33,14 @@ def _words(line: str) -> int:
     return len(_WORD.findall(line))
 
 
+def _word_counts(text: str, lines: list[tuple[int, int, str]]) -> list[int]:
+    """_words of each line; on ASCII text, counted as the starts of word runs, without a string per word."""
+    if not text.isascii():
+        return [_words(line) for _, _, line in lines]
+    marked = text.translate(_WORD_CHARS_AS_A)  # word characters as "a", all others as " "
+    return [marked.count(" a", start, end) + (marked[start] == "a") for start, end, _ in lines]
+
+
 def _looks_like_prose(line: str) -> bool:
     return _words(line) >= 18 and bool(re.search(r"[.!?][\"'’”)]*\s*$", line.strip()))
 
@@ -41,7 +50,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
     c = cues()
     related, junk = c.get("related"), c.get("junk")
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
-    counts = [_words(line) for _, _, line in lines]
+    counts = _word_counts(text, lines)
     keep = [True] * len(lines)
     seen: set[str] = set()
     in_related = False

@@ -256,13 +256,17 @@ class CueIndex:
 class CuesWithin:
     """The patterns of a CueIndex for searches in one text and pieces of it (a read-only mapping)."""
 
-    __slots__ = ("index", "text", "hits")
+    __slots__ = ("index", "text", "hits", "_made")
 
     def __init__(self, index: CueIndex, text: str, hits: dict[str, list] | None):
         self.index, self.text, self.hits = index, text, hits
+        self._made: dict = {}
 
     def __getitem__(self, name: str):
-        return self.index.pattern_in(name, self.text, self.hits)
+        pattern = self._made.get(name)
+        if pattern is None:
+            pattern = self._made[name] = self.index.pattern_in(name, self.text, self.hits)
+        return pattern
 
     def get(self, name: str, default=None):
         return self[name] if name in self.index.patterns else default
@@ -290,10 +294,10 @@ class _InText:
         self.pattern, self.text, self.hits = pattern, text, hits
 
     def _pick(self, string: str, args: tuple):
+        if not self.hits:  # none of the pattern's words in the text: nor in any piece of it
+            return _NO_MATCH if string is self.text or string in self.text else self.pattern._pick(string, args)
         if string is self.text or string == self.text:
             return self.pattern._pick(string, args, self.hits)
-        if not self.hits and string in self.text:
-            return _NO_MATCH
         return self.pattern._pick(string, args)
 
     def search(self, string: str, *args):
