@@ -204,12 +204,7 @@ class _WhenAsked:
 
 def _is_private_document(text: str) -> bool:
     """Does the text use consumer-use words often enough to be about private use throughout?"""
-    found = 0
-    for _ in cues()["private"].finditer(normalise(text)):
-        found += 1
-        if found >= PRIVATE_DOCUMENT_CUES:
-            return True
-    return False
+    return cues()["private"].matches_at_least(normalise(text), PRIVATE_DOCUMENT_CUES)
 
 
 def _any_start_in(starts: list[int], spans: list[tuple[int, int]]) -> bool:

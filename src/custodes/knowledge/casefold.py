@@ -194,6 +194,23 @@ class CuePattern:
         pattern = self._pick(string, args)
         return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
 
+    def matches_at_least(self, string: str, n: int) -> bool:
+        """len(self.findall(string)) >= n, stopping at the n-th match.
+
+        Matches do not overlap and each holds one of its alternative's required words, so
+        a text with fewer than n of those words has fewer than n matches."""
+        literals = self._literals
+        if literals is not None and not literals.always and string.isascii():
+            words = string.lower() if self._ignore_case and not string.islower() else string
+            if sum(1 for _ in literals.automaton.iter(words)) < n:
+                return False
+        found = 0
+        for _ in self.finditer(string):
+            found += 1
+            if found >= n:
+                return True
+        return found >= n
+
     def __getattr__(self, name: str):  # pattern, flags, groupindex, sub, split: the original's
         return getattr(self.original, name)
 
