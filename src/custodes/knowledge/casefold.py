@@ -113,7 +113,8 @@ class CuePattern:
     On ASCII text it runs only the alternatives whose required words the text holds; a
     case-insensitive one runs without the flag on lower-case text."""
 
-    __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets")
+    __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
+                 "_seen", "_ones")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
@@ -122,7 +123,9 @@ class CuePattern:
         self._ignore_case = bool(pattern.flags & re.IGNORECASE)
         self._literals = None
         self._n_branches = 0
-        self._subsets: dict = {}
+        self._subsets: dict = {}  # (alternatives kept, lower-case copy): the compiled pattern
+        self._seen: set = set()  # the sets of alternatives asked for once
+        self._ones: dict = {}  # (alternative, lower-case copy): it compiled alone
         original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
         literals = RequiredLiterals(original_tree, self._ignore_case)
         if literals.automaton is not None:
@@ -163,16 +166,46 @@ class CuePattern:
             return self.lower_text if use_lower else self.original
         return self._subset(keep, use_lower)
 
-    def _subset(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
+    def _compile(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
+        tree = self._trees[1 if use_lower else 0]
+        return _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
+
+    def _subset(self, keep: frozenset[int], use_lower: bool):
+        """The pattern with only the kept alternatives. A set of two or more is compiled the
+        second time it is asked for (texts vary, and a compile costs a thousand searches);
+        the first time, its alternatives compiled one by one are tried as the alternation would."""
         key = (keep, use_lower)
         pattern = self._subsets.get(key)
-        if pattern is None:
-            tree = self._trees[1 if use_lower else 0]
-            pattern = _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
-            if len(self._subsets) >= _SUBSETS_KEPT:
-                self._subsets.clear()
-            self._subsets[key] = pattern
+        if pattern is not None:
+            return pattern
+        if len(keep) == 1:
+            (branch,) = keep
+            one = self._one(branch, use_lower)
+            if one is not None:
+                return one
+        elif key not in self._seen:
+            ones = [self._one(i, use_lower) for i in sorted(keep)]
+            if all(one is not None for one in ones):
+                if len(self._seen) >= _SUBSETS_KEPT:
+                    self._seen.clear()
+                self._seen.add(key)
+                return _FirstOf(ones)
+        if len(self._subsets) >= _SUBSETS_KEPT:
+            self._subsets.clear()
+        pattern = self._subsets[key] = self._compile(keep, use_lower)
         return pattern
+
+    def _compile(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
+        tree = self._trees[1 if use_lower else 0]
+        return _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
+
+    def _one(self, branch: int, use_lower: bool) -> re.Pattern | None:
+        """One alternative compiled alone; None if it can match an empty string."""
+        key = (branch, use_lower)
+        if key not in self._ones:
+            empty = with_branches(self._trees[0], frozenset([branch])).getwidth()[0] == 0
+            self._ones[key] = None if empty else self._compile(frozenset([branch]), use_lower)
+        return self._ones[key]
 
     def search(self, string: str, *args):
         pattern = self._pick(string, args)
@@ -339,3 +372,61 @@ class _InText:
 
     def __getattr__(self, name: str):
         return getattr(self.pattern, name)
+
+
+class _FirstOf:
+    """Alternatives compiled one by one, searched as their alternation would be: the match
+    that starts first, and of those starting together, the earliest alternative's.
+
+    Every alternative needs at least one character, so no match is empty."""
+
+    __slots__ = ("patterns",)
+
+    def __init__(self, patterns: list[re.Pattern]):
+        self.patterns = patterns
+
+    def search(self, string: str, *args):
+        best = None
+        for pattern in self.patterns:
+            m = pattern.search(string, *args)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+    def match(self, string: str, *args):
+        for pattern in self.patterns:
+            m = pattern.match(string, *args)
+            if m is not None:
+                return m
+        return None
+
+    def fullmatch(self, string: str, *args):
+        for pattern in self.patterns:
+            m = pattern.fullmatch(string, *args)
+            if m is not None:
+                return m
+        return None
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(string) if endpos is None else endpos
+        ahead = [p.search(string, pos, endpos) for p in self.patterns]
+        while True:
+            best = None
+            for m in ahead:
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return
+            yield best
+            pos = best.end()
+            # an alternative's next match from pos is the one found before, if that starts at or after pos
+            ahead = [m if m is None or m.start() >= pos else p.search(string, pos, endpos)
+                     for p, m in zip(self.patterns, ahead)]
+
+    def findall(self, string: str, *args):
+        if self.patterns[0].groups == 0:
+            return [m.group() for m in self.finditer(string, *args)]
+        if self.patterns[0].groups == 1:
+            return [m.group(1) or "" for m in self.finditer(string, *args)]
+        return [tuple(g or "" for g in m.groups()) for m in self.finditer(string, *args)]
+
