@@ -18,7 +18,7 @@ from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CA
 
 import ahocorasick
 
-from custodes.knowledge.literals import RequiredLiterals, with_branches
+from custodes.knowledge.literals import RequiredLiterals, alternatives_tried_in_order, with_branches
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
@@ -114,7 +114,7 @@ class CuePattern:
     case-insensitive one runs without the flag on lower-case text."""
 
     __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
-                 "_seen", "_ones")
+                 "_seen", "_ones", "_in_order")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
@@ -126,12 +126,14 @@ class CuePattern:
         self._subsets: dict = {}  # (alternatives kept, lower-case copy): the compiled pattern
         self._seen: set = set()  # the sets of alternatives asked for once
         self._ones: dict = {}  # (alternative, lower-case copy): it compiled alone
+        self._in_order = False  # can its alternatives be tried one by one (see _FirstOf)?
         original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
         literals = RequiredLiterals(original_tree, self._ignore_case)
         if literals.automaton is not None:
             self._literals = literals
             self._n_branches = literals.n_branches
             self._trees = (original_tree, lower_tree)
+            self._in_order = alternatives_tried_in_order(original_tree)
 
     def _pick(self, text: str, args: tuple, hits: list | None = None):
         """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match.
@@ -183,7 +185,7 @@ class CuePattern:
             one = self._one(branch, use_lower)
             if one is not None:
                 return one
-        elif key not in self._seen:
+        elif self._in_order and key not in self._seen:
             ones = [self._one(i, use_lower) for i in sorted(keep)]
             if all(one is not None for one in ones):
                 if len(self._seen) >= _SUBSETS_KEPT:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from re import _parser
-from re._constants import (ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, ATOMIC_GROUP, BRANCH, IN,
-                           LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN)
+from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, ATOMIC_GROUP, BRANCH,
+                           CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NOT_LITERAL, POSSESSIVE_REPEAT, SUBPATTERN)
 
 import ahocorasick
 
@@ -157,15 +157,47 @@ def _anchored(branch) -> bool:
 
 
 def top_branches(tree: _parser.SubPattern) -> list:
-    """The alternatives of a pattern that is one alternation, else the pattern itself.
+    """The alternatives of a pattern, each as the sequence that matches through it.
 
-    The parser moves a prefix all alternatives share out of the alternation ("\\b(?:a)|\\b(?:b)"
-    parses as "\\b(?:a|b)"): it is put back in front of each alternative."""
+    A pattern that is one alternation has those; the parser moves a prefix they all share
+    out of it ("\\b(?:a)|\\b(?:b)" parses as "\\b(?:a|b)"), which is put back in front of
+    each. A pattern that is one sequence with a group of alternatives ("\\b(a|b)\\b") has
+    the group's. Any other pattern is its own one alternative."""
     data = tree.data
     if data and data[-1][0] is BRANCH:
         prefix = list(data[:-1])
-        return [prefix + list(b.data if isinstance(b, _parser.SubPattern) else b) for b in data[-1][1][1]]
-    return [tree]
+        return [prefix + list(_items(b)) for b in data[-1][1][1]]
+    k = _group_of_alternatives(tree)
+    if k is None:
+        return [tree]
+    group, add_flags, del_flags, sub = data[k][1]
+    return [list(data[:k]) + [(SUBPATTERN, (group, add_flags, del_flags, _parser.SubPattern(tree.state, list(_items(alt)))))]
+            + list(data[k + 1:]) for alt in sub.data[0][1][1]]
+
+
+def alternatives_tried_in_order(tree: _parser.SubPattern) -> bool:
+    """Does a match take the first alternative (top_branches) that can match at its start?
+
+    True unless something before the alternatives can match in more than one way: then a
+    later alternative may match where an earlier one needs that part to backtrack."""
+    data = tree.data
+    if data and data[-1][0] is BRANCH:
+        before = data[:-1]
+    else:
+        k = _group_of_alternatives(tree)
+        before = data if k is None else data[:k]
+    return all(op in _ONE_WAY for op, _ in before)
+
+
+_ONE_WAY = (LITERAL, NOT_LITERAL, IN, ANY, AT, CATEGORY, ASSERT, ASSERT_NOT)  # match one way or not at all
+
+
+def _group_of_alternatives(tree: _parser.SubPattern) -> int | None:
+    """The index of the first top-level group that is just an alternation, if any."""
+    for k, (op, av) in enumerate(tree.data):
+        if op is SUBPATTERN and not (av[1] | av[2]) and len(av[3].data) == 1 and av[3].data[0][0] is BRANCH:
+            return k
+    return None
 
 
 def with_branches(tree: _parser.SubPattern, keep: frozenset[int]) -> _parser.SubPattern:
@@ -175,7 +207,15 @@ def with_branches(tree: _parser.SubPattern, keep: frozenset[int]) -> _parser.Sub
     ("^a|^b" as "^(?:a|b)"): an alternation anchored this way is tried at the start only."""
     data = tree.data
     if not data or data[-1][0] is not BRANCH:
-        return tree
+        k = _group_of_alternatives(tree)
+        if k is None:
+            return tree
+        group, add_flags, del_flags, sub = data[k][1]
+        branch_op, (name, alternatives) = sub.data[0]
+        kept = [alternatives[i] for i in sorted(keep)]
+        inner = _parser.SubPattern(tree.state, [(branch_op, (name, kept))] if len(kept) > 1 else list(_items(kept[0])))
+        return _parser.SubPattern(tree.state, list(data[:k]) + [(SUBPATTERN, (group, add_flags, del_flags, inner))]
+                                  + list(data[k + 1:]))
     op, (name, items) = data[-1]
     kept = [list(items[i].data if isinstance(items[i], _parser.SubPattern) else items[i]) for i in sorted(keep)]
     prefix = list(data[:-1])
