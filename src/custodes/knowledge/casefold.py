@@ -18,7 +18,7 @@ from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CA
 
 import ahocorasick
 
-from custodes.knowledge.literals import RequiredLiterals, alternatives_tried_in_order, with_branches
+from custodes.knowledge.literals import RequiredLiterals, alternatives_tried_in_order, with_branches, within_lines
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
@@ -114,7 +114,7 @@ class CuePattern:
     case-insensitive one runs without the flag on lower-case text."""
 
     __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
-                 "_seen", "_ones", "_in_order")
+                 "_seen", "_ones", "_in_order", "_within_lines")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
@@ -127,6 +127,7 @@ class CuePattern:
         self._seen: set = set()  # the sets of alternatives asked for once
         self._ones: dict = {}  # (alternative, lower-case copy): it compiled alone
         self._in_order = False  # can its alternatives be tried one by one (see _FirstOf)?
+        self._within_lines = False  # does every match stay inside a line (see matches_at_least)?
         original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
         literals = RequiredLiterals(original_tree, self._ignore_case)
         if literals.automaton is not None:
@@ -134,6 +135,7 @@ class CuePattern:
             self._n_branches = literals.n_branches
             self._trees = (original_tree, lower_tree)
             self._in_order = alternatives_tried_in_order(original_tree)
+            self._within_lines = within_lines(original_tree)
 
     def _pick(self, text: str, args: tuple, hits: list | None = None):
         """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match.
@@ -235,11 +237,26 @@ class CuePattern:
         Matches do not overlap and each holds one of its alternative's required words, so
         a text with fewer than n of those words has fewer than n matches."""
         literals = self._literals
+        found = 0
         if literals is not None and not literals.always and string.isascii():
             words = string.lower() if self._ignore_case and not string.islower() else string
-            if sum(1 for _ in literals.automaton.iter(words)) < n:
+            starts = literals.starts(words)
+            if len(starts) < n:
                 return False
-        found = 0
+            if self._within_lines:
+                # a match stays inside a line: search only the lines that hold the words
+                searched_to = -1
+                for start in starts:
+                    if start < searched_to:
+                        continue
+                    lo = string.rfind("\n", 0, start) + 1
+                    hi = string.find("\n", start)
+                    searched_to = len(string) if hi == -1 else hi + 1
+                    for _ in self.finditer(string, lo, searched_to):
+                        found += 1
+                        if found >= n:
+                            return True
+                return False
         for _ in self.finditer(string):
             found += 1
             if found >= n:

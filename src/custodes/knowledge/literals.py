@@ -10,8 +10,9 @@ necessary condition only, so results are identical with or without it.
 from __future__ import annotations
 
 import re
-from re import _parser
-from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_STRING, ATOMIC_GROUP, BRANCH,
+from re import _compiler, _parser
+from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_LINE, AT_BEGINNING_STRING, AT_END,
+                           AT_END_LINE, AT_END_STRING, ATOMIC_GROUP, BRANCH,
                            CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NOT_LITERAL, POSSESSIVE_REPEAT, SUBPATTERN)
 
 import ahocorasick
@@ -139,16 +140,57 @@ class RequiredLiterals:
         self.literals = {literal: frozenset(indices) for literal, indices in by_literal.items()}
         automaton = ahocorasick.Automaton()
         for literal, indices in self.literals.items():
-            automaton.add_word(literal, indices)
+            automaton.add_word(literal, (len(literal), indices))
         automaton.make_automaton()
         self.automaton = automaton
 
     def possible(self, text: str, start: int, end: int) -> frozenset[int]:
         """Indices of the alternatives that may match within text[start:end]."""
         found = self.always
-        for _, indices in self.automaton.iter(text, start, end):
+        for _, (_, indices) in self.automaton.iter(text, start, end):
             found = found | indices
         return found
+
+    def starts(self, text: str) -> list[int]:
+        """Where the required strings occur in text (ascending by where they end)."""
+        return [last - length + 1 for last, (length, _) in self.automaton.iter(text)]
+
+
+def within_lines(tree: _parser.SubPattern) -> bool:
+    """Is every match inside one line, with the same result when the search stops after
+    that line's newline? True when nothing in the pattern can match a newline and no
+    anchor looks for the end of the text or of a line."""
+    flags = tree.state.flags
+
+    def one_line(items) -> bool:
+        for op, av in _items(items):
+            if op is LITERAL:
+                ok = av != 10
+            elif op is NOT_LITERAL:
+                ok = av == 10
+            elif op is ANY:
+                ok = not flags & re.DOTALL
+            elif op is IN or op is CATEGORY:
+                ok = not _compiler.compile(_parser.SubPattern(tree.state, [(op, av)]), flags).match("\n")
+            elif op is AT:
+                ok = av not in (AT_END, AT_END_STRING, AT_END_LINE, AT_BEGINNING_LINE)
+            elif op is SUBPATTERN:
+                ok = one_line(av[3])
+            elif op is BRANCH:
+                ok = all(one_line(b) for b in av[1])
+            elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
+                ok = one_line(av[2])
+            elif op is ASSERT or op is ASSERT_NOT:
+                ok = one_line(av[1])
+            elif op is ATOMIC_GROUP:
+                ok = one_line(av)
+            else:
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    return one_line(tree)
 
 
 def _anchored(branch) -> bool:
