@@ -4,14 +4,17 @@ Python's `re` cannot pre-filter a case-insensitive alternation on its first lett
 cue patterns try every alternative at every word boundary. The extractor matches them on
 normalised (lower-case) text, where "ignore case" changes nothing when the text is ASCII:
 `CuePattern` then runs a copy of the pattern with its letters lower-cased and the flag
-dropped, and the original pattern on any other text. On ASCII text it first looks for the
-words the pattern's alternatives cannot match without (see literals) and runs only the
-alternatives that can match, often none. Results are identical either way.
+dropped, and the original pattern on any other text. It first looks for the words the
+pattern's alternatives cannot match without (see literals) and runs only the alternatives
+that can match, often none (on text where ignoring case is plain lower-casing, see
+lowers_simply). Results are identical either way.
 """
 from __future__ import annotations
 
 import re
-from re import _compiler, _parser  # the parse tree is rewritten, not the pattern text
+from re import _casefix, _compiler, _parser  # the parse tree is rewritten, not the pattern text
+
+import _sre
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CATEGORY, GROUPREF,
                            GROUPREF_EXISTS, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL,
                            POSSESSIVE_REPEAT, RANGE, SUBPATTERN)
@@ -103,6 +106,29 @@ def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
     return None if tree is None else _compiler.compile(tree, 0)
 
 
+_lowers_simply_cache: dict[str, bool] = {}
+
+
+def lowers_simply(text: str) -> bool:
+    """Does ignoring case on text come down to comparing text.lower(), position by position?
+
+    True unless a letter lower-cases to more than one character ("İ") or has more than one
+    lower-case partner ("ſ" is "s", "ς" is "σ" when case is ignored). The required words of
+    a case-insensitive pattern are then looked for in text.lower()."""
+    if text.isascii():
+        return True
+    for ch in set(text):
+        if ch > "\x7f":
+            simple = _lowers_simply_cache.get(ch)
+            if simple is None:
+                low = ch.lower()
+                simple = _lowers_simply_cache[ch] = (
+                    len(low) == 1 and ord(low) == _sre.unicode_tolower(ord(ch)) and ord(low) not in _casefix._EXTRA_CASES)
+            if not simple:
+                return False
+    return True
+
+
 _NO_MATCH = object()  # _pick's answer when no alternative can match
 _SUBSETS_KEPT = 256  # compiled copies with some alternatives left out, per pattern
 
@@ -110,8 +136,8 @@ _SUBSETS_KEPT = 256  # compiled copies with some alternatives left out, per patt
 class CuePattern:
     """A compiled pattern with the `re.Pattern` methods the extractor uses, and the same results.
 
-    On ASCII text it runs only the alternatives whose required words the text holds; a
-    case-insensitive one runs without the flag on lower-case text."""
+    It runs only the alternatives whose required words the text holds; a case-insensitive
+    one runs without the flag on ASCII lower-case text."""
 
     __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
                  "_seen", "_ones", "_in_order", "_within_lines")
@@ -143,8 +169,11 @@ class CuePattern:
         hits, when the caller has them, are where the pattern's required words are in text
         (start, end, alternatives), from the scan of a CueIndex."""
         if not text.isascii():
-            return self.original
-        if self._ignore_case:
+            if self._literals is None or (self._ignore_case and not lowers_simply(text)):
+                return self.original
+            lower = text.islower()
+            use_lower = False  # the copy without IGNORECASE is for ASCII text only
+        elif self._ignore_case:
             lower = text.islower() or not _UPPER.search(text)
             use_lower = lower and self.lower_text is not None
         else:
@@ -238,7 +267,7 @@ class CuePattern:
         a text with fewer than n of those words has fewer than n matches."""
         literals = self._literals
         found = 0
-        if literals is not None and not literals.always and string.isascii():
+        if literals is not None and not literals.always and (not self._ignore_case or lowers_simply(string)):
             words = string.lower() if self._ignore_case and not string.islower() else string
             starts = literals.starts(words)
             if len(starts) < n:
@@ -299,8 +328,8 @@ class CueIndex:
 
     def hits(self, text: str) -> dict[str, list] | None:
         """Per pattern name, (start, end, alternatives) of its required words in text; None for
-        non-ASCII text, where the words say nothing."""
-        if not text.isascii():
+        text where ignoring case is more than lower-casing (see lowers_simply)."""
+        if self.ignore_case and not lowers_simply(text):
             return None
         if self.ignore_case and not text.islower():
             text = text.lower()

@@ -15,6 +15,8 @@ from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNI
                            AT_END_LINE, AT_END_STRING, ATOMIC_GROUP, BRANCH,
                            CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NOT_LITERAL, POSSESSIVE_REPEAT, SUBPATTERN)
 
+import _sre
+
 import ahocorasick
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
@@ -29,7 +31,7 @@ def _items(p) -> list:
 
 
 def _char(code: int, ignore_case: bool) -> str:
-    return chr(code).lower() if ignore_case and code < 128 else chr(code)
+    return chr(_sre.unicode_tolower(code)) if ignore_case else chr(code)
 
 
 def _exact(op, av, ignore_case: bool) -> frozenset[str] | None:
@@ -118,8 +120,8 @@ def _required(p, ignore_case: bool) -> frozenset[str] | None:
 class RequiredLiterals:
     """Which top-level alternatives of a parsed pattern can match in a text.
 
-    Valid for ASCII text only (a non-ASCII letter may match an ASCII one when case is
-    ignored); the caller lower-cases the text first when the pattern ignores case."""
+    When the pattern ignores case, the caller looks in the text lower-cased, and only where
+    that is all ignoring case does (casefold.lowers_simply: "ſ" matches "s")."""
 
     __slots__ = ("automaton", "n_branches", "always", "literals")
 
