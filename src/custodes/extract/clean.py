@@ -154,7 +154,7 @@ def _last_token(chunk: str, start: int, end: int) -> str:
 
 
 def _ends_with_initials(chunk: str, start: int, end: int) -> bool:
-    """Does chunk[start:end] end with a word "X.Y" of two capitals (r"\b[A-Z]\.[A-Z]$")?"""
+    r"""Does chunk[start:end] end with a word "X.Y" of two capitals (r"\b[A-Z]\.[A-Z]$")?"""
     if end - start < 3 or chunk[end - 2] != "." or not ("A" <= chunk[end - 1] <= "Z" and "A" <= chunk[end - 3] <= "Z"):
         return False
     return end - start == 3 or not _is_word(chunk[end - 4])
