@@ -7,8 +7,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from custodes.extract.clean import Sentence, article_spans, split_paragraph
-from custodes.extract.mentions import find_mentions
+from custodes.extract.clean import _NON_WORD_AS_SPACE, Sentence, article_spans, split_paragraph
+from custodes.extract.mentions import MentionScan, find_mentions
 from custodes.extract.rules import (_SentenceFacts, analyse_sentence, main_country, merge, related,
                                     sentence_drafts, unknown_vendors)
 from custodes.knowledge import cues, normalise
@@ -19,17 +19,29 @@ EXTRACTOR_VERSION = "custodes-rules/0.1"
 READ_LANGUAGES = {"en", "es", "pt", "fr"}
 PRIVATE_DOCUMENT_CUES = 3  # consumer-use words that make a whole document a private-use one
 
-_ENGLISH = re.compile(r"\b(the|and|of|to|in|is|that|for|with|was|are|has|by|on)\b", re.IGNORECASE)
+_ENGLISH_WORDS = frozenset("the and of to in is that for with was are has by on".split())
+# the same words as a pattern, for words with non-ASCII letters ("ıs" matches "is" when case is ignored)
+_ENGLISH = re.compile(rf"\b({'|'.join(sorted(_ENGLISH_WORDS))})\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+
+
+def _english_words(words: list[str]) -> int:
+    """How many of the words are common English ones, case ignored."""
+    return sum(w.lower() in _ENGLISH_WORDS if w.isascii() else _ENGLISH.fullmatch(w) is not None for w in words)
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; English is recognised without a model."""
     sample = text[:1500]
-    words = _WORD.findall(sample)
+    if sample.isascii():  # \w is [A-Za-z0-9_] in ASCII: the same words without a regular expression
+        words = sample.lower().translate(_NON_WORD_AS_SPACE).split()
+        english = sum(map(_ENGLISH_WORDS.__contains__, words))
+    else:
+        words = _WORD.findall(sample)
+        english = _english_words(words)
     if not words:
         return None
-    if len(_ENGLISH.findall(sample)) / len(words) >= 0.08:
+    if english / len(words) >= 0.08:
         return "en"
     import py3langid
 
@@ -275,16 +287,58 @@ def _split_needed(text: str, spans: list[tuple[int, int]], mentions, sentences_b
     return out
 
 
+class _WhenAsked:
+    """A document-wide yes/no that is worked out the first time a sentence asks (most never do)."""
+
+    __slots__ = ("_test", "_answer")
+
+    def __init__(self, test):
+        self._test = test
+        self._answer: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._answer is None:
+            self._answer = bool(self._test())
+        return self._answer
+
+
+def _is_private_document(text: str) -> bool:
+    """Does the text use consumer-use words often enough to be about private use throughout?"""
+    return cues()["private"].matches_at_least(normalise(text), PRIVATE_DOCUMENT_CUES)
+
+
+def _any_start_in(starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """Does one of the offsets fall inside one of the (sorted, disjoint) spans?"""
+    ends = [end for _, end in spans]
+    for start in starts:
+        i = bisect.bisect_right(ends, start)
+        if i < len(spans) and spans[i][0] <= start:
+            return True
+    return False
+
+
 def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
-    body_mentions = find_mentions(text)
+    scan = MentionScan(text)
     title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
     title_mentions = find_mentions(title) if title_given else []
+    title_names_tech = any(m.kind == "tech" for m in title_mentions)
+    # where the body may name a technology, from the first pass of the mention scan: most
+    # texts name none, or only in menus and lists of other stories, and end here
+    maybe_tech = scan.technology_starts()
+    if not title_names_tech and not maybe_tech:
+        return []
+    spans = article_spans(text)
+    if not title_names_tech and not _any_start_in(maybe_tech, spans):
+        return []
+    body_mentions = scan.mentions()
     if not any(m.kind == "tech" for m in body_mentions + title_mentions):
         return []
+    body_tech = [m.start for m in body_mentions if m.kind == "tech"]
+    if not title_names_tech and not _any_start_in(body_tech, spans):
+        return []  # technology named only in menus and lists of other stories: no sentence has any
     sentences: list[Sentence] = []
     if title_given:
         sentences.append(Sentence(0, len(title), -1, title))
-    spans = article_spans(text)
     body = _split_needed(text, spans, body_mentions, len(sentences))
     sentences.extend(body)
 
@@ -305,7 +359,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
     if main is None and url:
         main = url_country(url)
     # a review of phones or doorbells: only sentences that name a state body count
-    private_document = len(cues()["private"].findall(normalise(text))) >= PRIVATE_DOCUMENT_CUES
+    private_document = _WhenAsked(lambda: _is_private_document(text))
     drafts = []
     last_user: tuple[int, str] | None = None
     context_vendors: list[tuple[str, str | None]] = []

@@ -15,6 +15,8 @@ from custodes.knowledge import cues
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?]")
+_WORD_CHARS_AS_A = str.maketrans({chr(i): "a" if chr(i).isalnum() or chr(i) == "_" else " " for i in range(128)})
+_NON_WORD_AS_SPACE = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
 
 
 @dataclass(slots=True)
@@ -26,7 +28,17 @@ class Sentence:
 
 
 def _words(line: str) -> int:
+    if line.isascii():  # the same count without a string per word: \w is [A-Za-z0-9_] in ASCII
+        return len(line.translate(_NON_WORD_AS_SPACE).split())
     return len(_WORD.findall(line))
+
+
+def _word_counts(text: str, lines: list[tuple[int, int, str]]) -> list[int]:
+    """_words of each line; on ASCII text, counted as the starts of word runs, without a string per word."""
+    if not text.isascii():
+        return [_words(line) for _, _, line in lines]
+    marked = text.translate(_WORD_CHARS_AS_A)  # word characters as "a", all others as " "
+    return [marked.count(" a", start, end) + (marked[start] == "a") for start, end, _ in lines]
 
 
 def _looks_like_prose(line: str) -> bool:
@@ -38,7 +50,7 @@ def article_spans(text: str) -> list[tuple[int, int]]:
     c = cues()
     related, junk = c.get("related"), c.get("junk")
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
-    counts = [_words(line) for _, _, line in lines]
+    counts = _word_counts(text, lines)
     keep = [True] * len(lines)
     seen: set[str] = set()
     in_related = False
@@ -96,6 +108,8 @@ _ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "n", "s", "ft", "mt", "pres", "rev",
     "gen", "adm", "brig", "cmdr", "supt", "insp", "det", "cllr", "hon", "mx", "op", "pp", "para",
 }
+_BULLETS = "-*•·"
+_BULLET = re.compile(r"[-*•·]\s+")
 # a boundary is end punctuation and space before a capital; or, where a page lost the space
 # ("audits.Facial recognition"), end punctuation between a lower-case word and a capitalised one
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'’”)\]]*)(?:\s+(?=["'‘“(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\uac00-\ud7af])"""
@@ -117,12 +131,11 @@ def split_paragraph(out: list[Sentence], text: str, start: int, end: int, paragr
     for m in _BOUNDARY.finditer(chunk):
         stop = m.end(2)
         if m.group(1) == ".":
-            before = chunk[cursor:m.start(1)]
-            word = re.search(r"([\w.]+)$", before)
-            token = word.group(1).lower() if word else ""
+            stop_at = m.start(1)
+            token = _last_token(chunk, cursor, stop_at).lower()
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
-            if re.search(r"\b[A-Z]\.[A-Z]$", before):  # U.S. as in "U.S. officials"
+            if _ends_with_initials(chunk, cursor, stop_at):  # U.S. as in "U.S. officials"
                 nxt = chunk[m.end():m.end() + 1]
                 if nxt.islower():
                     continue
@@ -131,14 +144,34 @@ def split_paragraph(out: list[Sentence], text: str, start: int, end: int, paragr
     _emit(out, text, start + cursor, end, paragraph)
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w matches
+
+
+def _last_token(chunk: str, start: int, end: int) -> str:
+    """The run of word characters and full stops that chunk[start:end] ends with ("U.S", "Dr")."""
+    i = end
+    while i > start and (chunk[i - 1] == "." or _is_word(chunk[i - 1])):
+        i -= 1
+    return chunk[i:end]
+
+
+def _ends_with_initials(chunk: str, start: int, end: int) -> bool:
+    r"""Does chunk[start:end] end with a word "X.Y" of two capitals (r"\b[A-Z]\.[A-Z]$")?"""
+    if end - start < 3 or chunk[end - 2] != "." or not ("A" <= chunk[end - 1] <= "Z" and "A" <= chunk[end - 3] <= "Z"):
+        return False
+    return end - start == 3 or not _is_word(chunk[end - 4])
+
+
 def _emit(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     # a list item's bullet is not part of the sentence
-    m = re.match(r"[-*•·]\s+", text[start:end])
-    if m:
-        start += m.end()
+    if start < end and text[start] in _BULLETS:
+        m = _BULLET.match(text, start, end)
+        if m:
+            start = m.end()
     if end - start >= 3:
         out.append(Sentence(start, end, paragraph, text[start:end]))

@@ -6,6 +6,7 @@ city, not "mobile" the phone). Both passes keep offsets into the original text.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,8 @@ class Mention:
 class _Matchers:
     lower: ahocorasick.Automaton
     cased: ahocorasick.Automaton
+    cased_longest: int  # characters in the longest cased key
+    cased_terms: tuple[str, ...]  # the cased keys that name a technology (product names)
 
 
 @lru_cache(maxsize=1)
@@ -63,40 +66,44 @@ def matchers() -> _Matchers:
                     put(lower_keys, normalise(name), payload)
     for name, place in gazetteer().places.items():
         put(cased_keys, straighten(name), ("place", place))
-    for key, payloads in lower_keys.items():
-        lower.add_word(key, (len(key), payloads))
-    for key, payloads in cased_keys.items():
-        cased.add_word(key, (len(key), payloads))
-    lower.make_automaton()
-    cased.make_automaton()
-    return _Matchers(lower, cased)
+    # each key carries its length, its payloads and whether one of them matches as a word prefix
+    for automaton, keys in ((lower, lower_keys), (cased, cased_keys)):
+        for key, payloads in keys.items():
+            prefix = any(kind == "tech" and value.prefix for kind, value in payloads)
+            automaton.add_word(key, (len(key), payloads, prefix))
+        automaton.make_automaton()
+    cased_terms = tuple(key for key, payloads in cased_keys.items() if any(kind == "tech" for kind, _ in payloads))
+    return _Matchers(lower, cased, max(map(len, cased_keys), default=0), cased_terms)
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _scan(automaton, haystack: str, plural_ok: bool):
-    """Whole-word matches as (start, end, payloads), longest first where they overlap."""
+def _hits(automaton, haystack: str, plural_ok: bool, lo: int = 0, hi: int | None = None) -> list:
+    """Whole-word matches in haystack[lo:hi] as (start, end, payloads), overlaps included."""
     n = len(haystack)
     found = []
-    for last, (length, payloads) in automaton.iter(haystack):
+    for last, (length, payloads, prefix) in automaton.iter(haystack, lo, n if hi is None else hi):
         start, end = last - length + 1, last + 1
-        if start > 0 and _is_word_char(haystack[start - 1]) and _is_word_char(haystack[start]):
+        if start > 0 and haystack[start - 1].isalnum() and haystack[start].isalnum():
             continue
-        prefix = any(p[0] == "tech" and p[1].prefix for p in payloads)
-        if end < n and _is_word_char(haystack[end]) and _is_word_char(haystack[end - 1]):
+        if end < n and haystack[end].isalnum() and haystack[end - 1].isalnum():
             if prefix:
                 while end < n and haystack[end].isalpha():
                     end += 1
-            elif plural_ok and haystack[end] == "s" and (end + 1 == n or not _is_word_char(haystack[end + 1])):
+            elif plural_ok and haystack[end] == "s" and (end + 1 == n or not haystack[end + 1].isalnum()):
                 end += 1
-            elif plural_ok and haystack.startswith("es", end) and (end + 2 == n or not _is_word_char(haystack[end + 2])):
+            elif plural_ok and haystack.startswith("es", end) and (end + 2 == n or not haystack[end + 2].isalnum()):
                 end += 2
             else:
                 continue
         found.append((start, end, payloads))
-    # leftmost-longest, no overlaps
+    return found
+
+
+def _leftmost_longest(found: list) -> list:
+    """The matches to keep: leftmost-longest, no overlaps."""
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     kept, reach = [], -1
     for item in found:
@@ -106,41 +113,105 @@ def _scan(automaton, haystack: str, plural_ok: bool):
     return kept
 
 
+def _scan(automaton, haystack: str, plural_ok: bool):
+    """Whole-word matches as (start, end, payloads), longest first where they overlap."""
+    return _leftmost_longest(_hits(automaton, haystack, plural_ok))
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every technology term, vendor and place in the text, in order of position."""
-    m = matchers()
-    out: list[Mention] = []
-    lowered = normalise(text)
-    tech_hits, vendor_hits = [], []
-    for start, end, payloads in _scan(m.lower, lowered, plural_ok=True):
-        for kind, value in payloads:
-            (tech_hits if kind == "tech" else vendor_hits).append((start, end, kind, value))
-    cased = straighten(text)
-    for start, end, payloads in _scan(m.cased, cased, plural_ok=False):
-        for kind, value in payloads:
-            if kind == "vendor":
-                vendor_hits.append((start, end, kind, value))
-            elif kind == "tech":
-                tech_hits.append((start, end, kind, value))
-            else:
-                out.append(Mention(start, end, kind, value, text[start:end]))
-    if _SHOUTED.search(cased):
-        # datelines and some headlines shout place names ("BUENOS AIRES. -", "HUNGARY:")
-        found = {(mm.start, mm.end) for mm in out}
-        titled = _SHOUTED.sub(lambda w: w.group().title(), cased)
-        for start, end, payloads in _scan(m.cased, titled, plural_ok=False):
-            if (start, end) in found or cased[start:end] == titled[start:end]:
-                continue
+    return MentionScan(text).mentions()
+
+
+class MentionScan:
+    """find_mentions in two steps: the lower-case pass, which is enough to tell where a text
+    may name a technology, then the rest (places, cased names) only when it is wanted."""
+
+    __slots__ = ("text", "_lower")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._lower = _scan(matchers().lower, normalise(text), plural_ok=True)
+
+    def technology_starts(self) -> list[int]:
+        """Where technology terms may start: every one mentions() reports, perhaps more."""
+        starts = [start for start, _, payloads in self._lower if any(kind == "tech" for kind, _ in payloads)]
+        cased = straighten(self.text)
+        for key in matchers().cased_terms:
+            i = cased.find(key)
+            while i != -1:
+                starts.append(i)
+                i = cased.find(key, i + 1)
+        return sorted(starts)
+
+    def mentions(self) -> list[Mention]:
+        """Every technology term, vendor and place in the text, in order of position."""
+        text = self.text
+        m = matchers()
+        out: list[Mention] = []
+        tech_hits, vendor_hits = [], []
+        for start, end, payloads in self._lower:
             for kind, value in payloads:
-                if kind == "place":
+                (tech_hits if kind == "tech" else vendor_hits).append((start, end, kind, value))
+        cased = straighten(text)
+        cased_hits = _hits(m.cased, cased, plural_ok=False)
+        for start, end, payloads in _leftmost_longest(list(cased_hits)):
+            for kind, value in payloads:
+                if kind == "vendor":
+                    vendor_hits.append((start, end, kind, value))
+                elif kind == "tech":
+                    tech_hits.append((start, end, kind, value))
+                else:
                     out.append(Mention(start, end, kind, value, text[start:end]))
-    for start, end, kind, value in tech_hits + vendor_hits:
-        out.append(Mention(start, end, kind, value, text[start:end]))
-    out.sort(key=lambda x: (x.start, x.end))
-    return out
+        shouted = [w.span() for w in _SHOUTED.finditer(cased)]
+        if shouted:
+            # datelines and some headlines shout place names ("BUENOS AIRES. -", "HUNGARY:")
+            found = {(mm.start, mm.end) for mm in out}
+            titled = _SHOUTED.sub(lambda w: w.group().title(), cased)
+            for start, end, payloads in _titled_scan(m, cased_hits, titled, shouted):
+                if (start, end) in found or cased[start:end] == titled[start:end]:
+                    continue
+                for kind, value in payloads:
+                    if kind == "place":
+                        out.append(Mention(start, end, kind, value, text[start:end]))
+        for start, end, kind, value in tech_hits + vendor_hits:
+            out.append(Mention(start, end, kind, value, text[start:end]))
+        out.sort(key=lambda x: (x.start, x.end))
+        return out
 
 
-_SHOUTED = re.compile(r"\b[A-Z][A-Z'-]{3,}\b")
+def _titled_scan(m: _Matchers, cased_hits: list, titled: str, shouted: list[tuple[int, int]]) -> list:
+    """_scan(m.cased, titled) from the scan of the text before its shouted words were title-cased.
+
+    Title case changes letters inside the shouted words only, so a match clear of them is one
+    the first scan found; the text is scanned again only around the shouted words. An
+    empty list when no match there touches a shouted word (nothing new can come of it)."""
+    reach = m.cased_longest - 1
+    windows: list[list[int]] = []
+    for start, end in shouted:
+        if windows and start - reach <= windows[-1][1]:
+            windows[-1][1] = end + reach
+        else:
+            windows.append([max(0, start - reach), end + reach])
+    near = []
+    for lo, hi in windows:
+        near += [h for h in _hits(m.cased, titled, False, lo, min(hi, len(titled)))
+                 if any(h[0] < end and start < h[1] for start, end in shouted)]
+    if not near:
+        return []
+    ends = [end for _, end in shouted]
+
+    def clear_of_shouted(hit) -> bool:
+        i = bisect.bisect_right(ends, hit[0])  # the first shouted word that ends after the hit starts
+        return i == len(shouted) or shouted[i][0] >= hit[1]
+
+    clear = [h for h in cased_hits if clear_of_shouted(h)]
+    return _leftmost_longest(clear + near)
 
 
-__all__ = ["Mention", "find_mentions", "Place", "Term", "Vendor"]
+# a word of four or more capitals: "\b[A-Z][A-Z'-]{3,}\b", written to start with its first
+# letter (the look-behind is the leading \b) so that the search skips to capitals
+_SHOUTED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z'-]{3,}\b")
+
+
+__all__ = ["Mention", "MentionScan", "find_mentions", "Place", "Term", "Vendor"]

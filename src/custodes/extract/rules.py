@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from custodes.extract.clean import Sentence
 from custodes.extract.mentions import Mention
-from custodes.knowledge import Place, Vendor, cues, gazetteer, normalise, settings_pattern
+from custodes.knowledge import Place, Vendor, cues, cues_in, gazetteer, normalise, settings_pattern
+from custodes.knowledge.casefold import CueIndex, CuePattern
 from custodes.model import STATUSES
 
 # how a status wins when two cues are equally near: the more specific first
@@ -57,7 +58,7 @@ class _SentenceFacts:
 
 def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: frozenset[int] = frozenset()) -> str:
     """'user', 'origin', 'export', 'comparison' or 'neutral' for one place in its sentence."""
-    c = cues()
+    c = cues_in(norm)
     rel_start = mention.start - sentence.start
     rel_end = mention.end - sentence.start
     before = norm[max(0, rel_start - 40):rel_start]
@@ -88,7 +89,7 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
     return "user"
 
 
-_BORDER_WORDS = re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|migration|asylum seekers?)\b")
+_BORDER_WORDS = CuePattern(re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|migration|asylum seekers?)\b"))
 _BORDER_FORCE = re.compile(r"\s+border\s+(agents?|guards?|police|patrol|officials?|authorities|force|forces|protection|service|troops)\b")
 
 
@@ -99,6 +100,7 @@ def _vendor_follows(sentence: Sentence, rel_end: int, vendor_starts: frozenset[i
     return bool(m) and (sentence.start + rel_end + m.end()) in vendor_starts
 
 
+_DASH_SPACE = re.compile(r"[–—-]\s")  # what every _DATELINE match holds
 _DATELINE = re.compile(r"^\s*(\(\s*)?[A-Z][\w .'-]{1,40}(\)\s*)?(,\s*[A-Z][\w .'-]{1,30})?\s*(\([^)]{1,30}\)\s*)?[–—-]{1,2}\s")
 
 
@@ -119,7 +121,8 @@ def analyse_sentence(sentence: Sentence, mentions: list[Mention]) -> _SentenceFa
     norm = normalise(sentence.text)
     vendor_spans = [(m.start, m.end) for m in mentions if m.kind == "vendor"]
     vendor_starts = frozenset(s for s, _ in vendor_spans)
-    dateline = _DATELINE.match(sentence.text)
+    # a dateline ends in a dash and a space: most sentences have none and skip the pattern
+    dateline = _DATELINE.match(sentence.text) if _DASH_SPACE.search(sentence.text) else None
     roles: list[tuple[Mention, str]] = []
     for m in mentions:
         if m.kind == "tech":
@@ -188,8 +191,8 @@ def main_country(all_facts: list[_SentenceFacts], title_paragraphs: int = 1) -> 
 
 
 # future tense in the clause of a term with no plan word: "the cameras will carry plate readers"
-_FUTURE = re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b")
-_CLAUSE_BREAK = re.compile(r";|, and\b|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b")
+_FUTURE = CuePattern(re.compile(r"\b(will|shall|is due to|are due to|is to|are to|is going to|are going to|(is|are) (expected|scheduled) to|to get|would provide|would install|would supply)\b"))
+_CLAUSE_BREAK = CuePattern(re.compile(r";|, and\b|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bsince\b|\bwhich\b|\bwho\b"))
 _PAST_PERFECT = re.compile(r"\bhad (been |already |previously |first )?$")
 _RESEARCH_BODY = re.compile(r"\b(research\w*|scientists?|laborator(y|ies)|labs?|institutes?|universit(y|ies)|academy)\b")
 _INFINITIVE_BEFORE = re.compile(r"\b(to|be|to be)\s+$")
@@ -211,7 +214,7 @@ def _clause(norm: str, rel_start: int, rel_end: int, window: int) -> tuple[int, 
 def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | None, bool | None]:
     """The status named nearest the technology term, the cue's words, and whether it was named
     (None: only a bare future tense, which yields to a status the text states elsewhere)."""
-    c = cues()
+    c = cues_in(norm)
     hedge = c.get("status.alleged")
     if hedge is not None:
         m = hedge.search(norm)
@@ -280,7 +283,8 @@ def _settings_for(norm: str, rel_start: int, rel_end: int, technology: str) -> s
 
 _ORG_SUFFIX = r"(?:Ltd|Limited|Inc|Corp|Corporation|Co\.|LLC|PLC|GmbH|S\.A\.|SA|AG|Technologies|Technology|Tech|Solutions|Systems|Group|Security|Electronics|Holdings|Networks|Telecom|Communications|Labs|Intelligence|Analytics|Services)"
 _CAP = r"[A-Z][\w&'.-]*"
-_ORG_PATTERNS = [
+# each pattern runs only on sentences that hold the words it cannot match without (CuePattern)
+_ORG_PATTERNS = [CuePattern(p) for p in (
     re.compile(rf"\b(?:company|firm|contractor|integrator|vendor|supplier|provider|start-?up|subsidiary|manufacturer|conglomerate|consortium|developer|maker)\s+(?:called\s+|named\s+)?({_CAP}(?:\s+(?:{_CAP}|&)){{0,3}})"),
     # "China International Telecommunications and Construction Corp": "and" only before the last word
     re.compile(rf"\b({_CAP}(?:\s+(?:{_CAP}|&|of)){{0,5}}(?:\s+and\s+{_CAP})?\s+{_ORG_SUFFIX})(?![\w])"),
@@ -296,7 +300,8 @@ _ORG_PATTERNS = [
     # "local firms, among them Fisca Security and Naung Yoe, won the tenders"
     re.compile(rf"\b(?:firms|companies|contractors|suppliers|vendors|integrators),\s+(?:among them|including|such as|namely)\s+({_CAP}(?:\s+(?:{_CAP}|&)){{0,4}})"),
     re.compile(rf"\b(?:firms|companies|contractors|suppliers|vendors|integrators),\s+(?:among them|including|such as|namely)\s+{_CAP}(?:\s+(?:{_CAP}|&)){{0,4}}\s+and\s+({_CAP}(?:\s+{_CAP}){{0,3}})"),
-]
+)]
+_ORG_INDEX = CueIndex(dict(enumerate(_ORG_PATTERNS)), ignore_case=False)
 _NOT_ORG = re.compile(
     r"^(The|A|An|This|That|These|Those|It|Its|Police|Government|Ministry|State|City|Authorities|"
     r"National|Federal|Local|Chinese|Its|Their|His|Her|Our|Some|Many|One|Two|In|On|At|By|For|"
@@ -314,8 +319,9 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     gaz = gazetteer()
     found: list[tuple[str, str | None]] = []
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in known]
-    for pattern in _ORG_PATTERNS:
-        for m in pattern.finditer(text):
+    found_words = _ORG_INDEX.hits(text)  # where each pattern's required words are, in one pass
+    for i, pattern in enumerate(_ORG_PATTERNS):
+        for m in _ORG_INDEX.pattern_in(i, text, found_words).finditer(text):
             name = m.group(1).strip(" .,'")
             name = re.sub(r"\s+(and|of|&)$", "", name)
             if not name or _NOT_ORG.match(name) or name in gaz.places or len(name) < 3:
@@ -374,7 +380,7 @@ def _origin_of_unlisted(name: str, around: str, gaz) -> str:
     return "LOCAL"
 
 
-_SUPPLY_WORDS = re.compile(r"\b(suppl\w*|provid\w*|buil[dt]\w*|install\w*|develop\w*|made by|manufactur\w*|won|awarded|contract\w*|tender\w*|deal|partner\w*|vendor|sold|sells|bought from|purchased from|loan)\b", re.IGNORECASE)
+_SUPPLY_WORDS = CuePattern(re.compile(r"\b(suppl\w*|provid\w*|buil[dt]\w*|install\w*|develop\w*|made by|manufactur\w*|won|awarded|contract\w*|tender\w*|deal|partner\w*|vendor|sold|sells|bought from|purchased from|loan)\b", re.IGNORECASE))
 _STATE_BODY_WORDS = re.compile(r"\b(Institute|University|Ministry|Department|Agency|Commission|Council|Police|Bureau|Office|Court|Parliament|Government|County|Province|Municipal|Authority|Administration|Public Security|Army|Force|Forces|Guard|Party|Bill|Act|Law|NIST)\b")
 _GENERIC_ORG_WORDS = {
     "Information", "Technologies", "Technology", "Tech", "Artificial", "Intelligence", "Security",
@@ -392,7 +398,7 @@ _DEMONYMS_NEAR = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?=[\s-](?:compan
 _OFFICE_AFTER = re.compile(r"^(\s+(and|&|of)?\s*[A-Z][\w-]*)*\s+(Commissioner|Act|Bill|Law|Commission|Code|Directive|Regulation|Vendor Test|Conference|Expo|Summit|Week|Award|Association|Institute|Council|Update|Magazine|Journal|Today|News)\b")
 
 
-_STATE_ACTOR = re.compile(r"\b(police|authorit|government|ministr|state|municipal|city|council|army|military|security|intelligence|border|agenc|officials?|regime|law enforcement|prison|public)\w*")
+_STATE_ACTOR = CuePattern(re.compile(r"\b(police|authorit|government|ministr|state|municipal|city|council|army|military|security|intelligence|border|agenc|officials?|regime|law enforcement|prison|public)\w*"))
 _ANAPHORA = re.compile(r"\bthe (\w+ )?(company|firm|vendor|supplier|manufacturer|contractor|group)\b|\bits (cameras|system|technology|software|products?)\b")
 
 
@@ -465,7 +471,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
     if not facts.techs or s.text.rstrip().endswith("?"):
         return []
     norm = normalise(s.text)
-    c = cues()
+    c = cues_in(norm)
     support: list[bool] = []  # computed on first need: most sentences have a strong term
     any_strong = any(t.value.strong for t in facts.techs)
     techs = []
@@ -489,7 +495,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         return []
     if c["hypothetical"].search(norm) or c["negation"].search(norm) or c["study"].search(norm):
         return []
-    if (private_document or c["private"].search(norm)) and not _STATE_ACTOR.search(norm):
+    if not _STATE_ACTOR.search(norm) and (c["private"].search(norm) or private_document):
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))

@@ -12,7 +12,7 @@ from importlib import resources
 
 import pycountry
 
-from custodes.knowledge.casefold import CuePattern
+from custodes.knowledge.casefold import CueIndex, CuePattern, CuesWithin
 from custodes.model import SETTINGS, STATUSES, TECHNOLOGIES
 
 
@@ -115,6 +115,26 @@ def cues() -> dict[str, CuePattern]:
         parts.setdefault(cols[0], []).append(cols[1])
     return {kind: CuePattern(re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
             for kind, pats in parts.items()}
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> CueIndex:
+    return CueIndex(cues())
+
+
+_within: dict[str, CuesWithin] = {}
+_WITHIN_KEPT = 256  # texts remembered: the sentences of a document or two
+
+
+def cues_in(text: str) -> CuesWithin:
+    """cues() for searching one (normalised) text and pieces of it: a kind whose required words
+    the text lacks answers "no match" without running its pattern. Same answers as cues()."""
+    within = _within.get(text)  # a sentence's text is searched many times, by several rules
+    if within is None:
+        if len(_within) >= _WITHIN_KEPT:
+            _within.clear()
+        within = _within[text] = _cue_index().within(text)
+    return within
 
 
 @lru_cache(maxsize=1)
@@ -249,14 +269,31 @@ _NORMALISE = str.maketrans({
 })
 
 
+_STRAIGHTEN = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x00A0: " "}
+
+
+def _replace_each(text: str, table: dict[int, str]) -> str:
+    """text.translate(table) for a table of one-character replacements, faster on long text."""
+    for code, replacement in table.items():
+        ch = chr(code)
+        if ch in text:
+            text = text.replace(ch, replacement)
+    return text
+
+
 def normalise(text: str) -> str:
     """Lower case, hyphens as spaces, straight quotes; the same length as the input."""
-    out = text.translate(_NORMALISE).lower()
+    if text.isascii():  # the one ASCII character the table maps is the hyphen
+        return text.replace("-", " ").lower()
+    translated = _replace_each(text, _NORMALISE)
+    out = translated.lower()
     if len(out) != len(text):  # a few characters lower-case to two; keep offsets aligned
-        out = "".join(ch.lower()[0] for ch in text.translate(_NORMALISE))
+        out = "".join(ch.lower()[0] for ch in translated)
     return out
 
 
 def straighten(text: str) -> str:
     """Curly quotes as straight ones, keeping case; the same length as the input."""
-    return text.translate({0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x00A0: " "})
+    if text.isascii():
+        return text
+    return _replace_each(text, _STRAIGHTEN)

@@ -4,15 +4,24 @@ Python's `re` cannot pre-filter a case-insensitive alternation on its first lett
 cue patterns try every alternative at every word boundary. The extractor matches them on
 normalised (lower-case) text, where "ignore case" changes nothing when the text is ASCII:
 `CuePattern` then runs a copy of the pattern with its letters lower-cased and the flag
-dropped, and the original pattern on any other text. Results are identical either way.
+dropped, and the original pattern on any other text. It first looks for the words the
+pattern's alternatives cannot match without (see literals) and runs only the alternatives
+that can match, often none (on text where ignoring case is plain lower-casing, see
+lowers_simply). Results are identical either way.
 """
 from __future__ import annotations
 
 import re
-from re import _compiler, _parser  # the parse tree is rewritten, not the pattern text
+from re import _casefix, _compiler, _parser  # the parse tree is rewritten, not the pattern text
+
+import _sre
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CATEGORY, GROUPREF,
                            GROUPREF_EXISTS, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL,
                            POSSESSIVE_REPEAT, RANGE, SUBPATTERN)
+
+import ahocorasick
+
+from custodes.knowledge.literals import RequiredLiterals, alternatives_tried_in_order, with_branches, within_lines
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
@@ -78,8 +87,8 @@ def _rewrite(p: _parser.SubPattern) -> _parser.SubPattern:
     return _parser.SubPattern(p.state, out)
 
 
-def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
-    """The pattern without IGNORECASE, matching ASCII lower-case text exactly as the original."""
+def _lower_text_tree(pattern: re.Pattern) -> _parser.SubPattern | None:
+    """The parse tree of the pattern without IGNORECASE, matching ASCII lower-case text as the original."""
     if not pattern.flags & re.IGNORECASE or pattern.flags & (re.ASCII | re.LOCALE):
         return None
     try:
@@ -88,40 +97,384 @@ def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
     except (_Unsupported, re.error):
         return None
     tree.state.flags &= ~re.IGNORECASE
-    return _compiler.compile(rewritten, 0)
+    return rewritten
+
+
+def _lower_text_copy(pattern: re.Pattern) -> re.Pattern | None:
+    """The pattern without IGNORECASE, matching ASCII lower-case text exactly as the original."""
+    tree = _lower_text_tree(pattern)
+    return None if tree is None else _compiler.compile(tree, 0)
+
+
+_lowers_simply_cache: dict[str, bool] = {}
+
+
+def lowers_simply(text: str) -> bool:
+    """Does ignoring case on text come down to comparing text.lower(), position by position?
+
+    True unless a letter lower-cases to more than one character ("İ") or has more than one
+    lower-case partner ("ſ" is "s", "ς" is "σ" when case is ignored). The required words of
+    a case-insensitive pattern are then looked for in text.lower()."""
+    if text.isascii():
+        return True
+    for ch in set(text):
+        if ch > "\x7f":
+            simple = _lowers_simply_cache.get(ch)
+            if simple is None:
+                low = ch.lower()
+                simple = _lowers_simply_cache[ch] = (
+                    len(low) == 1 and ord(low) == _sre.unicode_tolower(ord(ch)) and ord(low) not in _casefix._EXTRA_CASES)
+            if not simple:
+                return False
+    return True
+
+
+_NO_MATCH = object()  # _pick's answer when no alternative can match
+_SUBSETS_KEPT = 256  # compiled copies with some alternatives left out, per pattern
 
 
 class CuePattern:
-    """A compiled case-insensitive pattern with the `re.Pattern` methods the extractor uses."""
+    """A compiled pattern with the `re.Pattern` methods the extractor uses, and the same results.
 
-    __slots__ = ("original", "lower_text")
+    It runs only the alternatives whose required words the text holds; a case-insensitive
+    one runs without the flag on ASCII lower-case text."""
+
+    __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
+                 "_seen", "_ones", "_in_order", "_within_lines")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
-        self.lower_text = _lower_text_copy(pattern)
+        lower_tree = _lower_text_tree(pattern)
+        self.lower_text = None if lower_tree is None else _compiler.compile(lower_tree, 0)
+        self._ignore_case = bool(pattern.flags & re.IGNORECASE)
+        self._literals = None
+        self._n_branches = 0
+        self._subsets: dict = {}  # (alternatives kept, lower-case copy): the compiled pattern
+        self._seen: set = set()  # the sets of alternatives asked for once
+        self._ones: dict = {}  # (alternative, lower-case copy): it compiled alone
+        self._in_order = False  # can its alternatives be tried one by one (see _FirstOf)?
+        self._within_lines = False  # does every match stay inside a line (see matches_at_least)?
+        original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        literals = RequiredLiterals(original_tree, self._ignore_case)
+        if literals.automaton is not None:
+            self._literals = literals
+            self._n_branches = literals.n_branches
+            self._trees = (original_tree, lower_tree)
+            self._in_order = alternatives_tried_in_order(original_tree)
+            self._within_lines = within_lines(original_tree)
 
-    def _for(self, text: str) -> re.Pattern:
-        if self.lower_text is not None and text.isascii() and not _UPPER.search(text):
-            return self.lower_text
-        return self.original
+    def _pick(self, text: str, args: tuple, hits: list | None = None):
+        """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match.
+
+        hits, when the caller has them, are where the pattern's required words are in text
+        (start, end, alternatives), from the scan of a CueIndex."""
+        if not text.isascii():
+            if self._literals is None or (self._ignore_case and not lowers_simply(text)):
+                return self.original
+            lower = text.islower()
+            use_lower = False  # the copy without IGNORECASE is for ASCII text only
+        elif self._ignore_case:
+            lower = text.islower() or not _UPPER.search(text)
+            use_lower = lower and self.lower_text is not None
+        else:
+            lower = use_lower = False
+        if self._literals is None:
+            return self.lower_text if use_lower else self.original
+        if args:
+            n = len(text)
+            pos = min(max(args[0], 0), n)
+            endpos = min(max(args[1], pos), n) if len(args) > 1 else n
+        else:
+            pos, endpos = 0, len(text)
+        if hits is None:
+            keep = self._literals.possible(text if lower or not self._ignore_case else text.lower(), pos, endpos)
+        else:
+            keep = self._literals.always
+            for start, end, branches in hits:
+                if start >= pos and end <= endpos:
+                    keep = keep | branches
+        if not keep:
+            return _NO_MATCH
+        if len(keep) == self._n_branches:
+            return self.lower_text if use_lower else self.original
+        return self._subset(keep, use_lower)
+
+    def _compile(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
+        tree = self._trees[1 if use_lower else 0]
+        return _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
+
+    def _subset(self, keep: frozenset[int], use_lower: bool):
+        """The pattern with only the kept alternatives. A set of two or more is compiled the
+        second time it is asked for (texts vary, and a compile costs a thousand searches);
+        the first time, its alternatives compiled one by one are tried as the alternation would."""
+        key = (keep, use_lower)
+        pattern = self._subsets.get(key)
+        if pattern is not None:
+            return pattern
+        if len(keep) == 1:
+            (branch,) = keep
+            one = self._one(branch, use_lower)
+            if one is not None:
+                return one
+        elif self._in_order and key not in self._seen:
+            ones = [self._one(i, use_lower) for i in sorted(keep)]
+            if all(one is not None for one in ones):
+                if len(self._seen) >= _SUBSETS_KEPT:
+                    self._seen.clear()
+                self._seen.add(key)
+                return _FirstOf(ones)
+        if len(self._subsets) >= _SUBSETS_KEPT:
+            self._subsets.clear()
+        pattern = self._subsets[key] = self._compile(keep, use_lower)
+        return pattern
+
+    def _compile(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
+        tree = self._trees[1 if use_lower else 0]
+        return _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
+
+    def _one(self, branch: int, use_lower: bool) -> re.Pattern | None:
+        """One alternative compiled alone; None if it can match an empty string."""
+        key = (branch, use_lower)
+        if key not in self._ones:
+            empty = with_branches(self._trees[0], frozenset([branch])).getwidth()[0] == 0
+            self._ones[key] = None if empty else self._compile(frozenset([branch]), use_lower)
+        return self._ones[key]
 
     def search(self, string: str, *args):
-        return self._for(string).search(string, *args)
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.search(string, *args)
 
     def match(self, string: str, *args):
-        return self._for(string).match(string, *args)
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.match(string, *args)
 
     def fullmatch(self, string: str, *args):
-        return self._for(string).fullmatch(string, *args)
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
 
     def finditer(self, string: str, *args):
-        return self._for(string).finditer(string, *args)
+        pattern = self._pick(string, args)
+        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
 
     def findall(self, string: str, *args):
-        return self._for(string).findall(string, *args)
+        pattern = self._pick(string, args)
+        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
+
+    def matches_at_least(self, string: str, n: int) -> bool:
+        """len(self.findall(string)) >= n, stopping at the n-th match.
+
+        Matches do not overlap and each holds one of its alternative's required words, so
+        a text with fewer than n of those words has fewer than n matches."""
+        literals = self._literals
+        found = 0
+        if literals is not None and not literals.always and (not self._ignore_case or lowers_simply(string)):
+            words = string.lower() if self._ignore_case and not string.islower() else string
+            starts = literals.starts(words)
+            if len(starts) < n:
+                return False
+            if self._within_lines:
+                # a match stays inside a line: search only the lines that hold the words
+                searched_to = -1
+                for start in starts:
+                    if start < searched_to:
+                        continue
+                    lo = string.rfind("\n", 0, start) + 1
+                    hi = string.find("\n", start)
+                    searched_to = len(string) if hi == -1 else hi + 1
+                    for _ in self.finditer(string, lo, searched_to):
+                        found += 1
+                        if found >= n:
+                            return True
+                return False
+        for _ in self.finditer(string):
+            found += 1
+            if found >= n:
+                return True
+        return found >= n
 
     def __getattr__(self, name: str):  # pattern, flags, groupindex, sub, split: the original's
         return getattr(self.original, name)
 
     def __repr__(self) -> str:
         return f"CuePattern({self.original!r})"
+
+
+class CueIndex:
+    """Where the required words (see literals) of many case-insensitive CuePatterns are in a
+    text, from one Aho-Corasick pass: a pattern whose words are all absent from a text cannot
+    match in it or in any piece of it."""
+
+    __slots__ = ("patterns", "always", "automaton", "ignore_case")
+
+    def __init__(self, patterns: dict, ignore_case: bool = True):
+        """patterns by name; ignore_case: index the case-insensitive ones (else the others)."""
+        self.patterns = patterns
+        self.ignore_case = ignore_case
+        by_literal: dict[str, list] = {}
+        always = set()
+        for name, pattern in patterns.items():
+            literals = pattern._literals
+            if literals is None or literals.always or pattern._ignore_case != ignore_case:
+                always.add(name)
+                continue
+            for literal, branches in literals.literals.items():
+                by_literal.setdefault(literal, []).append((name, branches))
+        self.always = frozenset(always)
+        self.automaton = ahocorasick.Automaton()
+        for literal, entries in by_literal.items():
+            self.automaton.add_word(literal, (len(literal), tuple(entries)))
+        if by_literal:
+            self.automaton.make_automaton()
+
+    def hits(self, text: str) -> dict[str, list] | None:
+        """Per pattern name, (start, end, alternatives) of its required words in text; None for
+        text where ignoring case is more than lower-casing (see lowers_simply)."""
+        if self.ignore_case and not lowers_simply(text):
+            return None
+        if self.ignore_case and not text.islower():
+            text = text.lower()
+        found: dict = {}
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            for last, (length, entries) in self.automaton.iter(text):
+                for name, branches in entries:
+                    found.setdefault(name, []).append((last - length + 1, last + 1, branches))
+        return found
+
+    def within(self, text: str) -> "CuesWithin":
+        return CuesWithin(self, text, self.hits(text))
+
+    def pattern_in(self, name, text: str, hits: dict | None):
+        """The named pattern for searches in text, given self.hits(text)."""
+        pattern = self.patterns[name]
+        if hits is None or name in self.always:
+            return pattern
+        return _InText(pattern, text, hits.get(name, ()))
+
+
+class CuesWithin:
+    """The patterns of a CueIndex for searches in one text and pieces of it (a read-only mapping)."""
+
+    __slots__ = ("index", "text", "hits", "_made")
+
+    def __init__(self, index: CueIndex, text: str, hits: dict[str, list] | None):
+        self.index, self.text, self.hits = index, text, hits
+        self._made: dict = {}
+
+    def __getitem__(self, name: str):
+        pattern = self._made.get(name)
+        if pattern is None:
+            pattern = self._made[name] = self.index.pattern_in(name, self.text, self.hits)
+        return pattern
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self.index.patterns else default
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.index.patterns
+
+    def __iter__(self):
+        return iter(self.index.patterns)
+
+    def __len__(self) -> int:
+        return len(self.index.patterns)
+
+    def keys(self):
+        return self.index.patterns.keys()
+
+
+class _InText:
+    """A CuePattern with where its required words are in one text: searches of that text skip
+    the look for them, and a pattern without any answers "no match" for every piece of it."""
+
+    __slots__ = ("pattern", "text", "hits")
+
+    def __init__(self, pattern: CuePattern, text: str, hits):
+        self.pattern, self.text, self.hits = pattern, text, hits
+
+    def _pick(self, string: str, args: tuple):
+        if not self.hits:  # none of the pattern's words in the text: nor in any piece of it
+            return _NO_MATCH if string is self.text or string in self.text else self.pattern._pick(string, args)
+        if string is self.text or string == self.text:
+            return self.pattern._pick(string, args, self.hits)
+        return self.pattern._pick(string, args)
+
+    def search(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.search(string, *args)
+
+    def match(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.match(string, *args)
+
+    def fullmatch(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
+
+    def finditer(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
+
+    def findall(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.pattern, name)
+
+
+class _FirstOf:
+    """Alternatives compiled one by one, searched as their alternation would be: the match
+    that starts first, and of those starting together, the earliest alternative's.
+
+    Every alternative needs at least one character, so no match is empty."""
+
+    __slots__ = ("patterns",)
+
+    def __init__(self, patterns: list[re.Pattern]):
+        self.patterns = patterns
+
+    def search(self, string: str, *args):
+        best = None
+        for pattern in self.patterns:
+            m = pattern.search(string, *args)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+    def match(self, string: str, *args):
+        for pattern in self.patterns:
+            m = pattern.match(string, *args)
+            if m is not None:
+                return m
+        return None
+
+    def fullmatch(self, string: str, *args):
+        for pattern in self.patterns:
+            m = pattern.fullmatch(string, *args)
+            if m is not None:
+                return m
+        return None
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(string) if endpos is None else endpos
+        ahead = [p.search(string, pos, endpos) for p in self.patterns]
+        while True:
+            best = None
+            for m in ahead:
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return
+            yield best
+            pos = best.end()
+            # an alternative's next match from pos is the one found before, if that starts at or after pos
+            ahead = [m if m is None or m.start() >= pos else p.search(string, pos, endpos)
+                     for p, m in zip(self.patterns, ahead)]
+
+    def findall(self, string: str, *args):
+        if self.patterns[0].groups == 0:
+            return [m.group() for m in self.finditer(string, *args)]
+        if self.patterns[0].groups == 1:
+            return [m.group(1) or "" for m in self.finditer(string, *args)]
+        return [tuple(g or "" for g in m.groups()) for m in self.finditer(string, *args)]
+

@@ -1,0 +1,144 @@
+"""Cue patterns skip hopeless searches (required words, cue views) and still match exactly as
+the regular expressions written in cues.tsv do."""
+import random
+import re
+
+import pytest
+
+from custodes.knowledge import cues, cues_in, normalise, settings_pattern
+from custodes.knowledge.casefold import CueIndex, CuePattern, lowers_simply
+from custodes.knowledge.literals import RequiredLiterals, top_branches
+from re import _parser
+
+SENTENCES = [
+    "Police in Lima installed 900 CCTV cameras last year, officials said.",
+    "The city plans to install facial recognition at the main station next year.",
+    "A court ruled the use of facial recognition unlawful and the council dropped the plan.",
+    "Kenya's interior ministry reportedly bought spyware from an Israeli firm.",
+    "Researchers at the national university are developing a gait recognition system.",
+    "The cameras will not be used at schools, the mayor said; critics fear abuse.",
+    "Shares rose after quarterly earnings beat analysts' expectations.",
+    "Unlock your phone with your face, the gadget maker promised consumers.",
+    "The tender for licence plate readers on highways was won by a local integrator.",
+    "Authorities have been using drones at the border crossing since May.",
+    "Read more: related stories",
+    "Accept all cookies to continue",
+    "Les autorités ont installé des caméras dans les écoles et les gares.",
+    "La policía instaló cámaras en las calles y estaciones del metro.",
+]
+
+
+def _variants(text):
+    """The text in other cases and with letters that match ASCII ones when case is ignored."""
+    out = [text, text.upper(), text.title(), normalise(text)]
+    for plain, odd in (("s", "ſ"), ("k", "\u212a"), ("i", "ı"), ("i", "İ"), ("a", "Σ"), ("e", "é"), ("o", "Ö")):
+        out.append(text.replace(plain, odd, 3))
+        out.append(normalise(text).replace(plain, odd, 3))
+    return out
+
+
+def _texts():
+    rng = random.Random(7)
+    texts = [v for s in SENTENCES for v in _variants(s)]
+    texts.append("\n".join(texts))  # a long text of many lines
+    for _ in range(40):
+        texts.append(" ".join(rng.sample(SENTENCES, 3)))
+    return texts
+
+
+def _spans(matches):
+    return [(m.span(), m.group(), m.lastgroup) for m in matches]
+
+
+PATTERNS = {**cues(), "settings": settings_pattern()}
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_cue_patterns_match_as_written(name):
+    pattern = PATTERNS[name]
+    rng = random.Random(name)
+    for text in _texts():
+        for _ in range(2):  # twice: a set of alternatives is tried one by one, then compiled
+            assert _spans(pattern.finditer(text)) == _spans(pattern.original.finditer(text))
+            lo = rng.randrange(len(text) + 1)
+            hi = rng.randrange(lo, len(text) + 1)
+            assert _spans(pattern.finditer(text, lo, hi)) == _spans(pattern.original.finditer(text, lo, hi))
+            assert pattern.findall(text) == pattern.original.findall(text)
+            first = pattern.search(text, lo)
+            expected = pattern.original.search(text, lo)
+            assert (first and first.span()) == (expected and expected.span())
+            assert bool(pattern.match(text, lo)) == bool(pattern.original.match(text, lo))
+        for n in (1, 2, 3):
+            assert pattern.matches_at_least(text, n) == (len(pattern.original.findall(text)) >= n)
+
+
+def test_cue_views_answer_as_the_patterns_do():
+    for text in _texts():
+        norm = normalise(text)
+        within = cues_in(norm)
+        assert set(within) == set(cues())
+        for kind, pattern in cues().items():
+            piece = norm[len(norm) // 3: len(norm) // 3 + 40]
+            for string in (norm, piece, "an unrelated string about cameras"):
+                found = within[kind].search(string)
+                expected = pattern.original.search(string)
+                assert (found and found.span()) == (expected and expected.span()), (kind, string)
+            assert _spans(within[kind].finditer(norm, 5, 60)) == _spans(pattern.original.finditer(norm, 5, 60))
+
+
+@pytest.mark.parametrize("source, text", [
+    (r"x?(b|xb)", "xb"),  # an alternative found only by backtracking into what comes before
+    (r"(?<!\bin )\btrial(s|led)?\b(?! (of|against) )", "a trial of; in trials; trialled"),
+    (r"^\s*(share|menu)|\b(cookies?)\b", "  menu cookies share"),
+    (r"\b(ban|barred) (the |its )?(\w+ ){0,2}(use|cameras)\b", "they barred the new cameras and ban its use"),
+    (r"(a|b)+c|d", "ababc d abd"),
+    (r"\bstop(s|ped)?(?=\s)", "stops stopped\nstop"),
+])
+def test_tricky_patterns_match_as_written(source, text):
+    for flags in (0, re.IGNORECASE):
+        compiled = re.compile(source, flags)
+        pattern = CuePattern(compiled)
+        for string in (text, text.upper(), text.replace("s", "ſ")):
+            for _ in range(2):
+                assert _spans(pattern.finditer(string)) == _spans(compiled.finditer(string))
+                assert pattern.findall(string) == compiled.findall(string)
+                for pos in range(len(string)):
+                    m, expected = pattern.search(string, pos), compiled.search(string, pos)
+                    assert (m and (m.span(), m.groups())) == (expected and (expected.span(), expected.groups()))
+
+
+def test_required_words_are_joined_across_small_groups():
+    tree = _parser.parse(r"\b(abandon|drop) (the |its )(plan|project)", re.IGNORECASE)
+    literals = RequiredLiterals(tree, ignore_case=True)
+    assert min(map(len, literals.literals)) >= len("drop the plan")
+    assert "drop its project" in literals.literals
+
+
+def test_an_alternation_in_one_group_is_filtered_by_alternative():
+    tree = _parser.parse(r"\b(installed|in use|operating)\b", re.IGNORECASE)
+    assert len(top_branches(tree)) == 3
+    pattern = CuePattern(re.compile(r"\b(installed|in use|operating)\b", re.IGNORECASE))
+    assert pattern.search("the system is in use") is not None
+    assert pattern.search("nothing here") is None
+
+
+def test_patterns_anchored_at_the_start_are_not_prefiltered():
+    pattern = CuePattern(re.compile(r"^\s*(related|read more)", re.IGNORECASE))
+    assert pattern._literals is None
+    assert pattern.search("Read more") is not None
+
+
+def test_ignoring_case_is_lower_casing_only_for_plain_letters():
+    assert lowers_simply("École, Straße and Müller")
+    assert not lowers_simply("ſtate")  # a long s matches "s"
+    assert not lowers_simply("İstanbul")  # lower-cases to two characters
+    assert not lowers_simply("ΟΔΟΣ")  # final and medial sigma
+
+
+def test_case_sensitive_patterns_share_one_index():
+    patterns = {i: CuePattern(re.compile(p)) for i, p in enumerate([r"\bwon by ([A-Z]\w+)", r"([A-Z]\w+) Ltd\b"])}
+    index = CueIndex(patterns, ignore_case=False)
+    text = "The deal was won by Acme, not by Foo Ltd or won by lowercase."
+    hits = index.hits(text)
+    for name, pattern in patterns.items():
+        assert _spans(index.pattern_in(name, text, hits).finditer(text)) == _spans(pattern.original.finditer(text))
