@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -263,17 +264,35 @@ def _connect_sqlite(path: str) -> Any:
     parent = Path(path).expanduser().parent
     if not parent.exists():
         raise StoreError(f"{path}: folder {parent} does not exist")
-    try:
-        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        # WAL + NORMAL: a killed process loses nothing committed; only power loss could
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
-    return conn
+    # Switching to WAL needs a lock that SQLite does not wait for through busy_timeout: while
+    # another process creates or migrates the same file it answers "database is locked" at
+    # once. That is a wait, not an unusable file: retry with backoff within the busy timeout.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    pause = 0.02
+    while True:
+        conn = None
+        try:
+            conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL: a killed process loses nothing committed; only power loss could
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            return conn
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
 
 
 def _connect_postgres(url: str) -> Any:
