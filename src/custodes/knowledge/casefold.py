@@ -130,10 +130,39 @@ def lowers_simply(text: str) -> bool:
 
 
 _NO_MATCH = object()  # _pick's answer when no alternative can match
+
+
+class _Picking:
+    """The re.Pattern methods, each run with the compiled pattern that _pick chooses for the string."""
+
+    def _pick(self, string: str, args: tuple):
+        raise NotImplementedError
+
+    def search(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.search(string, *args)
+
+    def match(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.match(string, *args)
+
+    def fullmatch(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
+
+    def finditer(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
+
+    def findall(self, string: str, *args):
+        pattern = self._pick(string, args)
+        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
+
+
 _SUBSETS_KEPT = 256  # compiled copies with some alternatives left out, per pattern
 
 
-class CuePattern:
+class CuePattern(_Picking):
     """A compiled pattern with the `re.Pattern` methods the extractor uses, and the same results.
 
     It runs only the alternatives whose required words the text holds; a case-insensitive
@@ -239,26 +268,6 @@ class CuePattern:
             empty = with_branches(self._trees[0], frozenset([branch])).getwidth()[0] == 0
             self._ones[key] = None if empty else self._compile(frozenset([branch]), use_lower)
         return self._ones[key]
-
-    def search(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return None if pattern is _NO_MATCH else pattern.search(string, *args)
-
-    def match(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return None if pattern is _NO_MATCH else pattern.match(string, *args)
-
-    def fullmatch(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
-
-    def finditer(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
-
-    def findall(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
 
     def matches_at_least(self, string: str, n: int) -> bool:
         """len(self.findall(string)) >= n, stopping at the n-th match.
@@ -382,7 +391,7 @@ class CuesWithin:
         return self.index.patterns.keys()
 
 
-class _InText:
+class _InText(_Picking):
     """A CuePattern with where its required words are in one text: searches of that text skip
     the look for them, and a pattern without any answers "no match" for every piece of it."""
 
@@ -397,26 +406,6 @@ class _InText:
         if string is self.text or string == self.text:
             return self.pattern._pick(string, args, self.hits)
         return self.pattern._pick(string, args)
-
-    def search(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return None if pattern is _NO_MATCH else pattern.search(string, *args)
-
-    def match(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return None if pattern is _NO_MATCH else pattern.match(string, *args)
-
-    def fullmatch(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return None if pattern is _NO_MATCH else pattern.fullmatch(string, *args)
-
-    def finditer(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return iter(()) if pattern is _NO_MATCH else pattern.finditer(string, *args)
-
-    def findall(self, string: str, *args):
-        pattern = self._pick(string, args)
-        return [] if pattern is _NO_MATCH else pattern.findall(string, *args)
 
     def __getattr__(self, name: str):
         return getattr(self.pattern, name)
