@@ -257,11 +257,10 @@ def _credit_facts(text: str, spans: list[tuple[int, int]], split: list[Sentence]
     "The installation was given to Alomra Group International" names no technology, place
     or listed vendor, so its paragraph is not split for claims; its company still counts."""
     credit = cues()["credit"]
-    norm = normalise(text)
     done = {s.paragraph for s in split}
     out: list[_SentenceFacts] = []
     for paragraph, (start, end) in enumerate(spans):
-        if paragraph in done or not credit.search(norm, start, end):
+        if paragraph in done or not credit.search(normalise(text[start:end])):
             continue
         sentences: list[Sentence] = []
         split_paragraph(sentences, text, start, end, paragraph)

@@ -431,18 +431,10 @@ class _FirstOf:
         return best
 
     def match(self, string: str, *args):
-        for pattern in self.patterns:
-            m = pattern.match(string, *args)
-            if m is not None:
-                return m
-        return None
+        return next((m for p in self.patterns if (m := p.match(string, *args)) is not None), None)
 
     def fullmatch(self, string: str, *args):
-        for pattern in self.patterns:
-            m = pattern.fullmatch(string, *args)
-            if m is not None:
-                return m
-        return None
+        return next((m for p in self.patterns if (m := p.fullmatch(string, *args)) is not None), None)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
         endpos = len(string) if endpos is None else endpos
