@@ -7,11 +7,12 @@ from __future__ import annotations
 import bisect
 import re
 
-from custodes.extract.clean import _NON_WORD_AS_SPACE, Sentence, article_spans, split_paragraph
+from custodes.extract.clean import Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import MentionScan, find_mentions
 from custodes.extract.rules import (_SentenceFacts, analyse_sentence, main_country, merge, related,
                                     sentence_drafts, unknown_vendors)
 from custodes.knowledge import cues, normalise
+from custodes.language import classify
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
 EXTRACTOR_VERSION = "custodes-rules/0.1"
@@ -19,34 +20,10 @@ EXTRACTOR_VERSION = "custodes-rules/0.1"
 READ_LANGUAGES = {"en", "es", "pt", "fr"}
 PRIVATE_DOCUMENT_CUES = 3  # consumer-use words that make a whole document a private-use one
 
-_ENGLISH_WORDS = frozenset("the and of to in is that for with was are has by on".split())
-# the same words as a pattern, for words with non-ASCII letters ("ıs" matches "is" when case is ignored)
-_ENGLISH = re.compile(rf"\b({'|'.join(sorted(_ENGLISH_WORDS))})\b", re.IGNORECASE)
-_WORD = re.compile(r"\w+")
-
-
-def _english_words(words: list[str]) -> int:
-    """How many of the words are common English ones, case ignored."""
-    return sum(w.lower() in _ENGLISH_WORDS if w.isascii() else _ENGLISH.fullmatch(w) is not None for w in words)
-
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; English is recognised without a model."""
-    sample = text[:1500]
-    if sample.isascii():  # \w is [A-Za-z0-9_] in ASCII: the same words without a regular expression
-        words = sample.lower().translate(_NON_WORD_AS_SPACE).split()
-        english = sum(map(_ENGLISH_WORDS.__contains__, words))
-    else:
-        words = _WORD.findall(sample)
-        english = _english_words(words)
-    if not words:
-        return None
-    if english / len(words) >= 0.08:
-        return "en"
-    import py3langid
-
-    lang, _ = py3langid.classify(sample)
-    return lang
+    return classify(text[:1500])
 
 
 def extract_document(doc: Document) -> ExtractResult:

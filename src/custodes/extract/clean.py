@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 
 from custodes.knowledge import cues
+from custodes.language import NON_WORD_AS_SPACE
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?]")
 _WORD_CHARS_AS_A = str.maketrans({chr(i): "a" if chr(i).isalnum() or chr(i) == "_" else " " for i in range(128)})
-_NON_WORD_AS_SPACE = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
 
 
 @dataclass(slots=True)
@@ -29,7 +29,7 @@ class Sentence:
 
 def _words(line: str) -> int:
     if line.isascii():  # the same count without a string per word: \w is [A-Za-z0-9_] in ASCII
-        return len(line.translate(_NON_WORD_AS_SPACE).split())
+        return len(line.translate(NON_WORD_AS_SPACE).split())
     return len(_WORD.findall(line))
 
 
