@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from custodes.knowledge import cues, cues_in, normalise, settings_pattern
+from custodes.knowledge import ALL_SETTINGS, cues, cues_in, normalise, settings_pattern
 from custodes.knowledge.casefold import CueIndex, CuePattern, lowers_simply
 from custodes.knowledge.literals import RequiredLiterals, top_branches
 from re import _parser
@@ -76,14 +76,21 @@ def test_cue_views_answer_as_the_patterns_do():
     for text in _texts():
         norm = normalise(text)
         within = cues_in(norm)
-        assert set(within) == set(cues())
-        for kind, pattern in cues().items():
-            piece = norm[len(norm) // 3: len(norm) // 3 + 40]
+        patterns = {**cues(), ALL_SETTINGS: settings_pattern()}
+        assert set(within) == set(patterns)
+        for kind, pattern in patterns.items():
+            third = len(norm) // 3
+            piece = norm[third: third + 40]
             for string in (norm, piece, "an unrelated string about cameras"):
                 found = within[kind].search(string)
                 expected = pattern.original.search(string)
                 assert (found and found.span()) == (expected and expected.span()), (kind, string)
             assert _spans(within[kind].finditer(norm, 5, 60)) == _spans(pattern.original.finditer(norm, 5, 60))
+            # a slice searched as a string of its own: "^" and "$" hold at its ends
+            for lo, hi in ((third, third + 40), (0, 12), (len(norm) - 30, len(norm) + 5), (-3, 20)):
+                found = within.search_slice(kind, lo, hi)
+                expected = pattern.original.search(norm[max(lo, 0):hi])
+                assert (found and found.span()) == (expected and expected.span()), (kind, lo, hi)
 
 
 @pytest.mark.parametrize("source, text", [

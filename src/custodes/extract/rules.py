@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from custodes.extract.clean import Sentence
 from custodes.extract.mentions import Mention
-from custodes.knowledge import Place, Vendor, cues, cues_in, gazetteer, normalise, settings_pattern
+from custodes.knowledge import ALL_SETTINGS, Place, Vendor, cues, cues_in, gazetteer, normalise
 from custodes.knowledge.casefold import CueIndex, CuePattern
 from custodes.model import STATUSES
 
@@ -61,42 +61,57 @@ def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: f
     c = cues_in(norm)
     rel_start = mention.start - sentence.start
     rel_end = mention.end - sentence.start
-    before = norm[max(0, rel_start - 40):rel_start]
+    before_start = max(0, rel_start - 40)
+    before = norm[before_start:rel_start]
     after = norm[rel_end:rel_end + 60]
     place: Place = mention.value
-    if c["comparison"].search(before) or c["comparison"].search(after[:12]):
+    if c.search_slice("comparison", before_start, rel_start) or c.search_slice("comparison", rel_end, rel_end + 12):
         return "comparison"
-    if re.search(r"\bfrom (the )?$", before) and re.match(r"(\s+[a-z]\w*){0,2},?\s+(to the|as far as|up to|all the way to|through the)\s", after):
+    if _FROM_BEFORE.search(before) and _STRETCH_AFTER.match(after):
         return "neutral"  # "from the Evros delta as far as ...": a stretch of land, not a supplier
-    if c["origin_after"].search(before):
+    if c.search_slice("origin_after", before_start, rel_start):
         return "origin"
-    if re.match(r"\s*'s\s+[a-z]", after) and _vendor_follows(sentence, rel_end, vendor_starts):
+    if _POSSESSIVE_AFTER.match(after) and _vendor_follows(sentence, rel_end, vendor_starts):
         return "origin"
-    if c["origin_before"].search(after) and not re.search(r"\bin\s*$", before):
+    if c.search_slice("origin_before", rel_end, rel_end + 60) and not _IN_BEFORE.search(before):
         return "origin"  # "Chinese-made", "China built"; but "researchers in North Korea built" are there
-    if c["export_after"].search(after):
+    if c.search_slice("export_after", rel_end, rel_end + 60):
         return "export"
-    if re.search(r"\bborder (with|between)\s*$|\b(and|to)\s*$", before) and "border" in before:
+    if "border" in before and _BORDER_SIDE_BEFORE.search(before):
         return "neutral"
-    if re.search(r"\b(as far as|up to|towards|near|along|from|to) the\s*$", before) and re.match(r"\s+border", after):
+    if _ON_THE_WAY_BEFORE.search(before) and _BORDER_AFTER.match(after):
         return "neutral"  # "from the Evros delta as far as the Bulgarian border": a place on the way
     if place.kind == "demonym":
-        return "user" if c["user_after"].search(after) else "neutral"
-    if (re.match(r"\s*(and|\-|–|/)\s*\w+(\s\w+)?\s+border", after) or re.match(r"\s+border", after)) \
-            and not _BORDER_FORCE.match(after):
+        return "user" if c.search_slice("user_after", rel_end, rel_end + 60) else "neutral"
+    if (_PAIR_BORDER_AFTER.match(after) or _BORDER_AFTER.match(after)) and not _BORDER_FORCE.match(after):
         # "the China-North Korea border": both sides are named; neither is the user by this
-        return "neutral" if place.kind == "country" and not re.match(r"\s*'s", after) else "user"
+        return "neutral" if place.kind == "country" and not _POSSESSIVE.match(after) else "user"
     return "user"
+
+
+# the words around a place that place_role reads, besides the cue kinds
+_FROM_BEFORE = re.compile(r"\bfrom (the )?$")
+_STRETCH_AFTER = re.compile(r"(\s+[a-z]\w*){0,2},?\s+(to the|as far as|up to|all the way to|through the)\s")
+_POSSESSIVE = re.compile(r"\s*'s")
+_POSSESSIVE_AFTER = re.compile(r"\s*'s\s+[a-z]")
+_IN_BEFORE = re.compile(r"\bin\s*$")
+_BORDER_SIDE_BEFORE = re.compile(r"\bborder (with|between)\s*$|\b(and|to)\s*$")
+_ON_THE_WAY_BEFORE = re.compile(r"\b(as far as|up to|towards|near|along|from|to) the\s*$")
+_BORDER_AFTER = re.compile(r"\s+border")
+_PAIR_BORDER_AFTER = re.compile(r"\s*(and|\-|–|/)\s*\w+(\s\w+)?\s+border")
 
 
 _BORDER_WORDS = CuePattern(re.compile(r"\b(borders?|frontiers?|border crossings?|coast ?guard|coastline|migrants?|migration|asylum seekers?)\b"))
 _BORDER_FORCE = re.compile(r"\s+border\s+(agents?|guards?|police|patrol|officials?|authorities|force|forces|protection|service|troops)\b")
 
 
+_POSSESSIVE_BEFORE_NAME = re.compile(r"\s*['’]s\s+(state[- ]owned\s+|tech\s+giant\s+|firm\s+|company\s+)?(?=[A-Z])")
+
+
 def _vendor_follows(sentence: Sentence, rel_end: int, vendor_starts: frozenset[int]) -> bool:
     """"China's Huawei", "Israel's state-owned Elbit": a possessive country before a known vendor."""
     tail = sentence.text[rel_end:rel_end + 40]
-    m = re.match(r"\s*['’]s\s+(state[- ]owned\s+|tech\s+giant\s+|firm\s+|company\s+)?(?=[A-Z])", tail)
+    m = _POSSESSIVE_BEFORE_NAME.match(tail)
     return bool(m) and (sentence.start + rel_end + m.end()) in vendor_starts
 
 
@@ -104,12 +119,15 @@ _DASH_SPACE = re.compile(r"[–—-]\s")  # what every _DATELINE match holds
 _DATELINE = re.compile(r"^\s*(\(\s*)?[A-Z][\w .'-]{1,40}(\)\s*)?(,\s*[A-Z][\w .'-]{1,30})?\s*(\([^)]{1,30}\)\s*)?[–—-]{1,2}\s")
 
 
+_TWO_WORDS_AT_MOST = re.compile(r"[\s-]*(\w+[\s-]+){0,2}")
+
+
 def _modifies_term(sentence: Sentence, place: Mention, mentions: list[Mention]) -> bool:
     """Does a demonym stand right before a technology term (at most two words between)?"""
     for m in mentions:
         if m.kind == "tech" and m.start >= place.end:
             gap = sentence.text[place.end - sentence.start:m.start - sentence.start]
-            return bool(re.fullmatch(r"[\s-]*(\w+[\s-]+){0,2}", gap))
+            return bool(_TWO_WORDS_AT_MOST.fullmatch(gap))
     return False
 
 
@@ -272,7 +290,7 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
 
 def _settings_for(norm: str, rel_start: int, rel_end: int, technology: str) -> set[str]:
     lo, hi = max(0, rel_start - SETTING_WINDOW), min(len(norm), rel_end + SETTING_WINDOW)
-    out = {m.lastgroup for m in settings_pattern().finditer(norm, lo, hi)}
+    out = {m.lastgroup for m in cues_in(norm)[ALL_SETTINGS].finditer(norm, lo, hi)}
     implied = _IMPLIED_SETTINGS.get(technology)
     if implied:
         out.add(implied)
@@ -443,6 +461,9 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     return bool(before) and before[-1][:1].isupper() and before[-1].lower() not in ("the", "a")
 
 
+_USER_LIST_GAP = re.compile(r"\s*(,|and|or|,\s*and|&|/)\s*(the\s+)?")
+
+
 def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
     """The user countries a technology term belongs to: the nearest named one, or a list."""
     if not facts.user_mentions:
@@ -451,7 +472,7 @@ def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
     groups: list[list[Mention]] = [[facts.user_mentions[0]]]
     for m in facts.user_mentions[1:]:
         gap = text[groups[-1][-1].end - facts.sentence.start:m.start - facts.sentence.start]
-        if re.fullmatch(r"\s*(,|and|or|,\s*and|&|/)\s*(the\s+)?", gap):
+        if _USER_LIST_GAP.fullmatch(gap):
             groups[-1].append(m)
         else:
             groups.append([m])

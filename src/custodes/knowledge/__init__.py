@@ -117,9 +117,13 @@ def cues() -> dict[str, CuePattern]:
             for kind, pats in parts.items()}
 
 
+# the name under which cues_in(text) also holds settings_pattern()
+ALL_SETTINGS = "settings"
+
+
 @lru_cache(maxsize=1)
 def _cue_index() -> CueIndex:
-    return CueIndex(cues())
+    return CueIndex({**cues(), ALL_SETTINGS: settings_pattern()})
 
 
 _within: dict[str, CuesWithin] = {}
@@ -128,7 +132,8 @@ _WITHIN_KEPT = 256  # texts remembered: the sentences of a document or two
 
 def cues_in(text: str) -> CuesWithin:
     """cues() for searching one (normalised) text and pieces of it: a kind whose required words
-    the text lacks answers "no match" without running its pattern. Same answers as cues()."""
+    the text lacks answers "no match" without running its pattern. Same answers as cues();
+    settings_pattern() is there too, as cues_in(text)[ALL_SETTINGS]."""
     within = _within.get(text)  # a sentence's text is searched many times, by several rules
     if within is None:
         if len(_within) >= _WITHIN_KEPT:

@@ -378,6 +378,20 @@ class CuesWithin:
     def get(self, name: str, default=None):
         return self[name] if name in self.index.patterns else default
 
+    def search_slice(self, name: str, lo: int, hi: int):
+        """self[name].search(self.text[lo:hi]), the slice searched as a string of its own
+        (its "^" and "$" at its ends): the text's hits tell whether the pattern's words are
+        in the slice, so a slice without them is answered without a scan."""
+        lo, hi = max(lo, 0), min(hi, len(self.text))
+        piece = self.text[lo:hi]
+        pattern = self.index.patterns[name]
+        if self.hits is None or name in self.index.always:
+            return pattern.search(piece)
+        inside = [(start - lo, end - lo, branches) for start, end, branches in self.hits.get(name, ())
+                  if lo <= start and end <= hi]
+        chosen = pattern._pick(piece, (), inside)
+        return None if chosen is _NO_MATCH else chosen.search(piece)
+
     def __contains__(self, name: str) -> bool:
         return name in self.index.patterns
 
