@@ -89,3 +89,14 @@ def test_how_the_technology_works_in_general_claims_nothing():
 ])
 def test_fears_denials_and_rules_of_a_bill_in_other_languages_claim_nothing(text):
     assert extract(text) == []
+
+
+def test_you_can_imagine_is_a_figure_of_speech_not_a_hypothetical():
+    # "any crime you can imagine" describes the crimes; the cameras are real
+    text = ("Police in Tbilisi say 900 CCTV cameras have been installed across the city to deter theft, assault "
+            "and any other crime you can imagine.")
+    claims = extract(text)
+    assert [(c.country, c.technology, c.status) for c in claims] == [("GE", "video_surveillance", "deployed")]
+    assert "streets" in claims[0].settings
+    # imagining the system itself is still no claim
+    assert extract("Imagine a Tbilisi where every CCTV camera can name the people it films.") == []
