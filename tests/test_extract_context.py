@@ -159,3 +159,16 @@ def test_a_legal_name_carries_the_home_country_through_its_acronym():
     text = ("Manila's interior ministry signed a deal with China International Telecommunications and "
             "Construction Corp. (CITCC) for 12,000 CCTV cameras.")
     assert {(c.vendor, c.supplier_country) for c in extract(text)} == {("CITCC", "CN")}
+
+
+def test_what_the_same_cameras_add_is_where_the_cameras_are():
+    text = ("The city of Accra will put up 2,000 CCTV cameras at road junctions and bus stations this year.\n"
+            "The cameras will also carry licence plate recognition.")
+    claims = {c.technology: c for c in extract(text)}
+    assert set(claims) == {"video_surveillance", "license_plate_recognition"}
+    assert {"streets", "public_transport"} <= set(claims["license_plate_recognition"].settings)
+    # a sentence about something else does not inherit the places
+    other = extract("The city of Accra will put up 2,000 CCTV cameras at road junctions this year.\n"
+                    "Separately, the interior ministry is buying spyware from an Israeli firm.")
+    spyware = [c for c in other if c.technology == "device_surveillance"]
+    assert spyware and spyware[0].settings == []

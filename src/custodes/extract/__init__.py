@@ -100,6 +100,17 @@ def _add_settings(drafts, sentence: str) -> None:
         d.settings = d.settings | extra
 
 
+def _inherit_settings(drafts, before) -> None:
+    """"The cameras will also read number plates": what a sentence about the system just
+    described adds (plate reading, analytics) is where that system is."""
+    for d in drafts:
+        family = related({d.technology})
+        for b in before:
+            if b.country == d.country and b.technology in family:
+                extra = b.settings - {"border"} if d.technology != "border_surveillance" else b.settings
+                d.settings = d.settings | extra
+
+
 def _settle_statuses(drafts) -> None:
     """Give a mention that names no status the one the text states for the same system.
 
@@ -348,6 +359,10 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
         new = sentence_drafts(f, context, context_vendors, claimed, private_document=private_document)
         claimed.update(d.technology for d in new)
         drafts.extend(new)
+        if new and last_drafts and (anaphor := _ANAPHOR_START.match(f.sentence.text)):
+            gap = f.sentence.paragraph - last_drafts[0].sentence.paragraph
+            if gap == 0 or (gap == 1 and anaphor.group(2)):
+                _inherit_settings(new, last_drafts)
         if new:
             last_drafts = new
         elif last_drafts and not f.techs and (anaphor := _ANAPHOR_START.match(f.sentence.text)):
