@@ -79,3 +79,17 @@ def test_clusters_persist_across_runs(tmp_path):
     with open_store(tmp_path / "one.db") as one, open_store(tmp_path / "three.db") as three:
         assert canonical_dump(one) == canonical_dump(three)
         assert one.scalar("SELECT count(*) FROM clusters WHERE size > 1") > 10
+
+
+def test_ascii_text_splits_into_the_same_words_as_any_other():
+    """ASCII text takes a faster split; its shingles must be those of the general one."""
+    from custodes.resolve import shingles, signature
+
+    ascii_text = ("Police in Lagos, Nigeria's biggest city, put up 1,200 CCTV cameras (phase_2) "
+                  "at junctions -- and 40 plate-readers; officials said: 'more soon'.")
+    # the same words with separators outside ASCII: the text takes the general split
+    other = ascii_text.replace(" -- ", " \u2014 ").replace("'more", "\u2018more")
+    assert not other.isascii()
+    assert shingles(ascii_text).tolist() == shingles(other).tolist()
+    assert signature(ascii_text) == signature(other)
+    assert signature("...!!!") is None and len(shingles("")) == 0

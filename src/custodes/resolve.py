@@ -45,12 +45,21 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # -- signatures -------------------------------------------------------------
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
-    """The distinct 32-bit hashes of a text's `size`-word shingles (lower-cased, punctuation dropped).
+    """The distinct 32-bit hashes of a text's `size`-word shingles (lower-cased, punctuation dropped)."""
+    return np.unique(_shingle_hashes(text, size))
 
-    Words are hashed once (crc32, the same in every process) and combined per
-    shingle with numpy, so a long text costs little more than splitting it.
+
+def _shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
+    """The 32-bit hash of each `size`-word shingle of a text, in order, repeats included.
+
+    Words are hashed once (crc32 of their UTF-8 bytes, the same in every process) and
+    combined per shingle with numpy, so a long text costs little more than splitting it.
+    ASCII text is split as bytes: the same words as \\w+, several times faster.
     """
-    words = _WORD.findall(text.lower())
+    if text.isascii():
+        words = text.encode("ascii").lower().translate(_ASCII_NON_WORD_AS_SPACE).split()
+    else:
+        words = _WORD.findall(text.lower())
     if not words:
         return np.empty(0, dtype=np.uint32)
     values = list(map(_word_hashes.get, words))  # one C-level pass; unknown words are None
@@ -67,17 +76,20 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
         combined ^= combined >> np.uint64(29)
         combined *= np.uint64(0xBF58476D1CE4E5B9)
         combined ^= combined >> np.uint64(32)
-    return np.unique(combined.astype(np.uint32))
+    return combined.astype(np.uint32)
 
+
+# bytes that \w does not match in ASCII text, as spaces
+_ASCII_NON_WORD_AS_SPACE = bytes(c if (chr(c).isalnum() or c == ord("_")) and c < 128 else ord(" ") for c in range(256))
 
 _POSITION_MULTIPLIERS = [np.uint64(m) for m in
                          (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
                           0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)]
-_word_hashes: dict[str, int] = {}
+_word_hashes: dict[str | bytes, int] = {}  # words of ASCII text are bytes
 
 
-def _word_hash(word: str) -> int:
-    value = zlib.crc32(word.encode("utf-8"))
+def _word_hash(word: str | bytes) -> int:
+    value = zlib.crc32(word if isinstance(word, bytes) else word.encode("utf-8"))
     if len(_word_hashes) < 200_000:  # a bounded cache: vocabularies are small, memory must stay flat
         _word_hashes[word] = value
     return value
@@ -103,7 +115,7 @@ def signature(text: str) -> bytes | None:
     per permutation, and the minimum per permutation is kept; computed here in
     numpy in one pass instead of through a Python list.
     """
-    parts = shingles(text)
+    parts = _shingle_hashes(text)  # a repeated shingle changes no minimum: no need to drop repeats
     if not len(parts):
         return None
     a, b = _permutations()
