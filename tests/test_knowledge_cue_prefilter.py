@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from custodes.knowledge import ALL_SETTINGS, cues, cues_in, normalise, settings_pattern
+from custodes.knowledge import cues, cues_in, normalise, settings_in
 from custodes.knowledge.casefold import CueIndex, CuePattern, lowers_simply
 from custodes.knowledge.literals import RequiredLiterals, top_branches
 from re import _parser
@@ -50,7 +50,7 @@ def _spans(matches):
     return [(m.span(), m.group(), m.lastgroup) for m in matches]
 
 
-PATTERNS = {**cues(), "settings": settings_pattern()}
+PATTERNS = cues()
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
@@ -76,7 +76,7 @@ def test_cue_views_answer_as_the_patterns_do():
     for text in _texts():
         norm = normalise(text)
         within = cues_in(norm)
-        patterns = {**cues(), ALL_SETTINGS: settings_pattern()}
+        patterns = cues()
         assert set(within) == set(patterns)
         for kind, pattern in patterns.items():
             third = len(norm) // 3
@@ -149,3 +149,12 @@ def test_case_sensitive_patterns_share_one_index():
     hits = index.hits(text)
     for name, pattern in patterns.items():
         assert _spans(index.pattern_in(name, text, hits).finditer(text)) == _spans(pattern.original.finditer(text))
+
+
+def test_settings_in_a_window_are_those_whose_cues_match_there():
+    for text in _texts():
+        norm = normalise(text)
+        for lo, hi in ((0, len(norm)), (len(norm) // 4, len(norm) // 2), (10, 150)):
+            expected = {kind.split(".", 1)[1] for kind, p in cues().items()
+                        if kind.startswith("setting.") and p.original.search(norm, lo, hi)}
+            assert settings_in(norm, lo, hi) == expected

@@ -90,9 +90,9 @@ _ANAPHOR_START = re.compile(r"^\W*(they|it|these|those|the (cameras|devices|syst
 
 def _add_settings(drafts, sentence: str) -> None:
     """Give the claims of the previous sentence the places a sentence about them names."""
-    from custodes.knowledge import settings_pattern
+    from custodes.knowledge import settings_in
 
-    found = {m.lastgroup for m in settings_pattern().finditer(normalise(sentence))}
+    found = settings_in(normalise(sentence))
     for d in drafts:
         extra = set(found)
         if d.technology == "border_surveillance":

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 from custodes.extract.clean import Sentence
 from custodes.extract.mentions import Mention
-from custodes.knowledge import ALL_SETTINGS, Place, Vendor, cues, cues_in, gazetteer, normalise
+from custodes.knowledge import Place, Vendor, cues, cues_in, gazetteer, normalise, settings_in
 from custodes.knowledge.casefold import CueIndex, CuePattern
 from custodes.model import STATUSES
 
 # how a status wins when two cues are equally near: the more specific first
 _STATUS_PRIORITY = ("halted", "development", "trial", "planned", "alleged")
+_STATUS_KINDS = tuple((status, f"status.{status}") for status in _STATUS_PRIORITY + ("deployed",))
 # settings a technology always has (annotation examples: border systems are at the border)
 _IMPLIED_SETTINGS = {"border_surveillance": "border"}
 
@@ -233,19 +234,16 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
     """The status named nearest the technology term, the cue's words, and whether it was named
     (None: only a bare future tense, which yields to a status the text states elsewhere)."""
     c = cues_in(norm)
-    hedge = c.get("status.alleged")
-    if hedge is not None:
-        m = hedge.search(norm)
-        if m and not c["status.halted"].search(norm[max(0, rel_start - STATUS_WINDOW):rel_end + STATUS_WINDOW]):
-            return "alleged", m.group().strip(), True  # a hedge covers the whole sentence
+    m = c.search("status.alleged")
+    if m and not c.search_slice("status.halted", rel_start - STATUS_WINDOW, rel_end + STATUS_WINDOW):
+        return "alleged", m.group().strip(), True  # a hedge covers the whole sentence
     lo, hi = _clause(norm, rel_start, rel_end, STATUS_WINDOW)
     best: tuple[int, int, str, str, int] | None = None
     found: list[tuple[int, int, int, str]] = []
-    for rank, status in enumerate(_STATUS_PRIORITY + ("deployed",)):
-        pattern = c.get(f"status.{status}")
-        if pattern is None or status == "alleged":
+    for rank, (status, kind) in enumerate(_STATUS_KINDS):
+        if status == "alleged":
             continue
-        for m in pattern.finditer(norm, lo, hi):
+        for m in c.finditer(kind, lo, hi):
             if rel_start <= m.start() < rel_end:
                 continue  # the term's own words ("face scanning gates" is no "scan" cue)
             if status == "deployed" and any(s < m.end() and m.start() < e for s, e, _, _ in found):
@@ -261,8 +259,7 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
     if best is None or best[2] == "deployed":
         # "Researchers at Kim Il Sung University built a system that ...": who builds it
         # stands wherever the sentence puts its subject
-        development = c.get("status.development")
-        for m in development.finditer(norm) if development is not None else ():
+        for m in c.finditer("status.development"):
             if _RESEARCH_BODY.search(m.group()):
                 return "development", m.group().strip(), True
     if best is not None and best[2] == "planned" and any(status == "halted" for *_, status in found):
@@ -290,7 +287,7 @@ def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | Non
 
 def _settings_for(norm: str, rel_start: int, rel_end: int, technology: str) -> set[str]:
     lo, hi = max(0, rel_start - SETTING_WINDOW), min(len(norm), rel_end + SETTING_WINDOW)
-    out = {m.lastgroup for m in cues_in(norm)[ALL_SETTINGS].finditer(norm, lo, hi)}
+    out = settings_in(norm, lo, hi)
     implied = _IMPLIED_SETTINGS.get(technology)
     if implied:
         out.add(implied)
@@ -502,7 +499,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         # term, or when it takes up a technology the text has already claimed
         if not term.strong and not (facts.origin or any_strong or related(term.technologies) & claimed):
             if not support:
-                support.append(bool(c["support"].search(norm)))
+                support.append(bool(c.search("support")))
             if not support[0]:
                 continue
         if not term.strong and _inside_name(s.text, m.start - s.start, m.end - s.start):
@@ -514,9 +511,9 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         techs.append(m)
     if not techs:
         return []
-    if c["hypothetical"].search(norm) or c["negation"].search(norm) or c["study"].search(norm):
+    if c.search("hypothetical") or c.search("negation") or c.search("study"):
         return []
-    if not _STATE_ACTOR.search(norm) and (c["private"].search(norm) or private_document):
+    if not _STATE_ACTOR.search(norm) and (c.search("private") or private_document):
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))
@@ -538,7 +535,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         explicit = bool(countries)
         if not countries:
             if portfolio is None:
-                portfolio = bool(c["portfolio"].search(norm))
+                portfolio = bool(c.search("portfolio"))
             if portfolio:
                 continue  # "its safe city projects around the world" names no user
             countries = [context_country] if context_country else []

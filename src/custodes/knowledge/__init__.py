@@ -117,13 +117,9 @@ def cues() -> dict[str, CuePattern]:
             for kind, pats in parts.items()}
 
 
-# the name under which cues_in(text) also holds settings_pattern()
-ALL_SETTINGS = "settings"
-
-
 @lru_cache(maxsize=1)
 def _cue_index() -> CueIndex:
-    return CueIndex({**cues(), ALL_SETTINGS: settings_pattern()})
+    return CueIndex(cues())
 
 
 _within: dict[str, CuesWithin] = {}
@@ -132,8 +128,7 @@ _WITHIN_KEPT = 256  # texts remembered: the sentences of a document or two
 
 def cues_in(text: str) -> CuesWithin:
     """cues() for searching one (normalised) text and pieces of it: a kind whose required words
-    the text lacks answers "no match" without running its pattern. Same answers as cues();
-    settings_pattern() is there too, as cues_in(text)[ALL_SETTINGS]."""
+    the text lacks answers "no match" without running its pattern. Same answers as cues()."""
     within = _within.get(text)  # a sentence's text is searched many times, by several rules
     if within is None:
         if len(_within) >= _WITHIN_KEPT:
@@ -142,18 +137,16 @@ def cues_in(text: str) -> CuesWithin:
     return within
 
 
-@lru_cache(maxsize=1)
-def settings_pattern() -> CuePattern:
-    """All setting cues in one alternation; a match's group name is its setting."""
-    parts = []
-    for number, cols in _lines("cues.tsv"):
-        if cols[0].startswith("setting."):
-            parts.append((cols[0].split(".", 1)[1], cols[1]))
-    grouped: dict[str, list[str]] = {}
-    for setting, pattern in parts:
-        grouped.setdefault(setting, []).append(pattern)
-    return CuePattern(re.compile("|".join(f"(?P<{s}>{'|'.join(f'(?:{p})' for p in pats)})"
-                                          for s, pats in grouped.items()), re.IGNORECASE))
+def settings_in(norm: str, lo: int = 0, hi: int | None = None) -> set[str]:
+    """The settings (model.SETTINGS) whose cues occur in norm[lo:hi] (a normalised text,
+    searched from lo to hi as re's pos and endpos): one search per setting whose words
+    the text holds."""
+    c = cues_in(norm)
+    hi = len(norm) if hi is None else hi
+    return {setting for setting, kind in _SETTING_KINDS if kind in c and c.search(kind, lo, hi)}
+
+
+_SETTING_KINDS = tuple((s, f"setting.{s}") for s in SETTINGS)
 
 
 # ---------------------------------------------------------------- places

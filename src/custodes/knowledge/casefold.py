@@ -378,6 +378,31 @@ class CuesWithin:
     def get(self, name: str, default=None):
         return self[name] if name in self.index.patterns else default
 
+    def search(self, name: str, lo: int = 0, hi: int | None = None):
+        """self[name].search(self.text, lo, hi), without a view made for the pattern: for
+        the many patterns a text is asked about once, most of which it lacks the words of."""
+        hi = len(self.text) if hi is None else hi
+        pattern = self.index.patterns[name]
+        if self.hits is None or name in self.index.always:
+            return pattern.search(self.text, lo, hi)
+        found = self.hits.get(name)
+        if not found:
+            return None
+        chosen = pattern._pick(self.text, (lo, hi), found)
+        return None if chosen is _NO_MATCH else chosen.search(self.text, lo, hi)
+
+    def finditer(self, name: str, lo: int = 0, hi: int | None = None):
+        """self[name].finditer(self.text, lo, hi), without a view made for the pattern."""
+        hi = len(self.text) if hi is None else hi
+        pattern = self.index.patterns[name]
+        if self.hits is None or name in self.index.always:
+            return pattern.finditer(self.text, lo, hi)
+        found = self.hits.get(name)
+        if not found:
+            return iter(())
+        chosen = pattern._pick(self.text, (lo, hi), found)
+        return iter(()) if chosen is _NO_MATCH else chosen.finditer(self.text, lo, hi)
+
     def search_slice(self, name: str, lo: int, hi: int):
         """self[name].search(self.text[lo:hi]), the slice searched as a string of its own
         (its "^" and "$" at its ends): the text's hits tell whether the pattern's words are
