@@ -311,7 +311,8 @@ class CuePattern(_Picking):
 class CueIndex:
     """Where the required words (see literals) of many case-insensitive CuePatterns are in a
     text, from one Aho-Corasick pass: a pattern whose words are all absent from a text cannot
-    match in it or in any piece of it."""
+    match in it or in any piece of it, unless it has alternatives without required words
+    (anchored ones, say), which are always tried."""
 
     __slots__ = ("patterns", "always", "automaton", "ignore_case")
 
@@ -323,8 +324,8 @@ class CueIndex:
         always = set()
         for name, pattern in patterns.items():
             literals = pattern._literals
-            if literals is None or literals.always or pattern._ignore_case != ignore_case:
-                always.add(name)
+            if literals is None or pattern._ignore_case != ignore_case:
+                always.add(name)  # searched as they are
                 continue
             for literal, branches in literals.literals.items():
                 by_literal.setdefault(literal, []).append((name, branches))
@@ -385,8 +386,8 @@ class CuesWithin:
         pattern = self.index.patterns[name]
         if self.hits is None or name in self.index.always:
             return pattern.search(self.text, lo, hi)
-        found = self.hits.get(name)
-        if not found:
+        found = self.hits.get(name, ())
+        if not found and not pattern._literals.always:
             return None
         chosen = pattern._pick(self.text, (lo, hi), found)
         return None if chosen is _NO_MATCH else chosen.search(self.text, lo, hi)
@@ -397,8 +398,8 @@ class CuesWithin:
         pattern = self.index.patterns[name]
         if self.hits is None or name in self.index.always:
             return pattern.finditer(self.text, lo, hi)
-        found = self.hits.get(name)
-        if not found:
+        found = self.hits.get(name, ())
+        if not found and not pattern._literals.always:
             return iter(())
         chosen = pattern._pick(self.text, (lo, hi), found)
         return iter(()) if chosen is _NO_MATCH else chosen.finditer(self.text, lo, hi)
@@ -440,7 +441,8 @@ class _InText(_Picking):
         self.pattern, self.text, self.hits = pattern, text, hits
 
     def _pick(self, string: str, args: tuple):
-        if not self.hits:  # none of the pattern's words in the text: nor in any piece of it
+        if not self.hits and not self.pattern._literals.always:
+            # none of the pattern's words in the text: nor in any piece of it
             return _NO_MATCH if string is self.text or string in self.text else self.pattern._pick(string, args)
         if string is self.text or string == self.text:
             return self.pattern._pick(string, args, self.hits)
