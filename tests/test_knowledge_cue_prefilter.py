@@ -100,6 +100,11 @@ def test_cue_views_answer_as_the_patterns_do():
     (r"\b(ban|barred) (the |its )?(\w+ ){0,2}(use|cameras)\b", "they barred the new cameras and ban its use"),
     (r"(a|b)+c|d", "ababc d abd"),
     (r"\bstop(s|ped)?(?=\s)", "stops stopped\nstop"),
+    # alternatives that begin with "^" match at the start only: searched as a match there
+    (r"^\s*(related|more)\b[^.]{0,20}$", "  related stories"),
+    (r"^(share|tweet)|^\s*menu", "share menu tweet"),
+    (r"^(|a)", "aa"),  # an empty match at the start, then a longer one at the same place
+    (r"(?m)^(menu|share)", "x\nmenu\nshare"),  # MULTILINE: "^" matches at every line
 ])
 def test_tricky_patterns_match_as_written(source, text):
     for flags in (0, re.IGNORECASE):

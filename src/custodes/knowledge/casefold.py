@@ -21,7 +21,8 @@ from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CA
 
 import ahocorasick
 
-from custodes.knowledge.literals import RequiredLiterals, alternatives_tried_in_order, with_branches, within_lines
+from custodes.knowledge.literals import (RequiredLiterals, alternatives_tried_in_order, anchored_at_start,
+                                         top_branches, with_branches, within_lines)
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
@@ -169,7 +170,7 @@ class CuePattern(_Picking):
     one runs without the flag on ASCII lower-case text."""
 
     __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
-                 "_seen", "_ones", "_in_order", "_within_lines")
+                 "_seen", "_ones", "_in_order", "_within_lines", "_at_start", "_all_at_start")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
@@ -184,6 +185,11 @@ class CuePattern(_Picking):
         self._in_order = False  # can its alternatives be tried one by one (see _FirstOf)?
         self._within_lines = False  # does every match stay inside a line (see matches_at_least)?
         original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        branches = top_branches(original_tree)
+        # alternatives that begin with "^" match at the start of the string only (without MULTILINE)
+        self._at_start = frozenset() if pattern.flags & re.MULTILINE else frozenset(
+            i for i, branch in enumerate(branches) if anchored_at_start(branch))
+        self._all_at_start = len(self._at_start) == len(branches)
         literals = RequiredLiterals(original_tree, self._ignore_case)
         if literals.automaton is not None:
             self._literals = literals
@@ -208,6 +214,8 @@ class CuePattern(_Picking):
         else:
             lower = use_lower = False
         if self._literals is None:
+            if self._all_at_start and args and args[0] > 0:
+                return _NO_MATCH  # "^" cannot match past the start
             return self.lower_text if use_lower else self.original
         if args:
             n = len(text)
@@ -224,6 +232,13 @@ class CuePattern(_Picking):
                     keep = keep | branches
         if not keep:
             return _NO_MATCH
+        if keep <= self._at_start:
+            if pos > 0:
+                return _NO_MATCH  # "^" cannot match past the start
+            if 1 < len(keep) < self._n_branches:
+                # several alternatives, each beginning with "^": re tries them at every position
+                # (it looks at the start only when the pattern as a whole begins with "^")
+                return _AtStart(self._subset(keep, use_lower))
         if len(keep) == self._n_branches:
             return self.lower_text if use_lower else self.original
         return self._subset(keep, use_lower)
@@ -450,6 +465,43 @@ class _InText(_Picking):
 
     def __getattr__(self, name: str):
         return getattr(self.pattern, name)
+
+
+class _AtStart:
+    """A pattern that can match at the start of the string only: a search is a match there
+    (re's own search would try, and fail, at every position of the string)."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def search(self, string: str, *args):
+        return self.pattern.match(string, *args)
+
+    def match(self, string: str, *args):
+        return self.pattern.match(string, *args)
+
+    def fullmatch(self, string: str, *args):
+        return self.pattern.fullmatch(string, *args)
+
+    def finditer(self, string: str, *args):
+        m = self.pattern.match(string, *args)
+        if m is not None and m.end() == m.start():
+            return self.pattern.finditer(string, *args)  # after an empty match, re looks again
+        return iter(() if m is None else (m,))
+
+    def findall(self, string: str, *args):
+        m = self.pattern.match(string, *args)
+        if m is None:
+            return []
+        if m.end() == m.start():
+            return self.pattern.findall(string, *args)
+        if m.re.groups == 0:
+            return [m.group()]
+        if m.re.groups == 1:
+            return [m.group(1) or ""]
+        return [tuple(g or "" for g in m.groups())]
 
 
 class _FirstOf:

@@ -130,7 +130,7 @@ class RequiredLiterals:
         self.literals: dict[str, frozenset[int]] = {}  # each required string: the alternatives that need it
         self.n_branches = len(top_branches(tree))
         # an alternative anchored at the start is tried at one place only: cheaper than a look for its words
-        needs = [None if _anchored(b) else _required(b, ignore_case) for b in top_branches(tree)]
+        needs = [None if anchored_at_start(b) else _required(b, ignore_case) for b in top_branches(tree)]
         # alternatives with no required string are always tried
         self.always = frozenset(i for i, need in enumerate(needs) if need is None)
         if len(self.always) == len(needs):
@@ -195,7 +195,8 @@ def within_lines(tree: _parser.SubPattern) -> bool:
     return one_line(tree)
 
 
-def _anchored(branch) -> bool:
+def anchored_at_start(branch) -> bool:
+    """Does the alternative begin with "^" (or "\\A"): can it match at the start of the string only?"""
     data = branch.data if isinstance(branch, _parser.SubPattern) else branch
     return bool(data) and data[0][0] is AT and data[0][1] in (AT_BEGINNING, AT_BEGINNING_STRING)
 
