@@ -10,8 +10,8 @@ import re
 from custodes.extract.clean import Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import MentionScan, find_mentions
 from custodes.extract.rules import (_SentenceFacts, analyse_sentence, main_country, merge, related,
-                                    sentence_drafts, unknown_vendors)
-from custodes.knowledge import cues, cues_in, normalise
+                                    sentence_drafts, unlisted_vendors)
+from custodes.knowledge import cues, normalise
 from custodes.language import classify
 from custodes.model import Claim, Document, Evidence, ExtractResult
 
@@ -149,9 +149,10 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
     that may supply its technology: a known vendor for the technologies it is known for, a
     company the vendor list does not know for what the text describes, unless the text names
     another company for that very technology."""
-    from custodes.knowledge import vendors as all_vendors
+    from custodes.knowledge import vendors_by_name
 
-    known = {v.name: v for v in all_vendors()}
+    known = vendors_by_name()
+    credit, portfolio = cues()["credit"], cues()["portfolio"]
     countries = list(dict.fromkeys(d.country for d in drafts))
     # per country: company -> (its origin, the technologies it may supply or None for any)
     credited: dict[str, dict[str, tuple[str | None, set[str] | None]]] = {}
@@ -166,12 +167,14 @@ def _propagate_vendors(drafts, facts, main: str | None) -> list:
             named_for.setdefault((d.country, d.technology), set()).add(d.vendor)
     partners: dict[str, list[tuple[str, str | None]]] = {}  # company -> the co-winners of its contract
     for f in facts:
-        c = cues_in(normalise(f.sentence.text))
-        if not c.search("credit") or (not f.user and c.search("portfolio")):
+        # most sentences name no credit: the pattern's own word prefilter answers that quicker
+        # than a look for every cue's words (cues_in), which sentences without mentions skipped
+        norm = normalise(f.sentence.text)
+        if not credit.search(norm) or (not f.user and portfolio.search(norm)):
             continue  # "Hikvision, which supplies cameras to 150 countries": no credit here
         names = [(m.value.name, m.value.country) for m in f.vendors]
-        names += unknown_vendors(f.sentence, f.vendors)
-        if len(names) > 1 and _PARTNERS.search(c.text):
+        names += unlisted_vendors(f)
+        if len(names) > 1 and _PARTNERS.search(norm):
             for name, _ in names:
                 partners.setdefault(name, []).extend(n for n in names if n[0] != name)
         # "claimed Samsung SDS, which developed the system": the system of the country the text is about

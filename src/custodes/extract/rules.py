@@ -55,6 +55,7 @@ class _SentenceFacts:
     neutral: list[str] = field(default_factory=list)  # countries named in another role
     user_mentions: list[Mention] = field(default_factory=list)
     dateline: list[str] = field(default_factory=list)  # the place a dateline names
+    unlisted: list[tuple[str, str | None]] | None = None  # unknown_vendors, once asked (see unlisted_vendors)
 
 
 def place_role(sentence: Sentence, norm: str, mention: Mention, vendor_starts: frozenset[int] = frozenset()) -> str:
@@ -373,6 +374,14 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     return found
 
 
+def unlisted_vendors(facts: _SentenceFacts) -> list[tuple[str, str | None]]:
+    """unknown_vendors of a sentence, worked out the first time a rule asks (the list is shared:
+    callers do not change it)."""
+    if facts.unlisted is None:
+        facts.unlisted = unknown_vendors(facts.sentence, facts.vendors)
+    return facts.unlisted
+
+
 _BASED_IN = re.compile(r"\b(?:based|headquartered|registered) in ([A-Z][\w-]+(?: [A-Z][\w-]+)?)")
 
 
@@ -517,7 +526,7 @@ def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
         return []
 
     known_vendors: list[Vendor] = list(dict.fromkeys(m.value for m in facts.vendors))
-    extra_vendors = unknown_vendors(s, facts.vendors)
+    extra_vendors = unlisted_vendors(facts)
     suppliers: list[tuple[str | None, str | None]] = [(v.name, v.country) for v in known_vendors]
     suppliers += extra_vendors
     if not suppliers and _ANAPHORA.search(norm):

@@ -94,6 +94,12 @@ def vendors() -> tuple[Vendor, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def vendors_by_name() -> dict[str, Vendor]:
+    """vendors() by their canonical name (read-only: shared by every caller)."""
+    return {v.name: v for v in vendors()}
+
+
 # ---------------------------------------------------------------- cues
 
 CUE_KINDS = {"support", "private", "study", "hypothetical", "negation", "comparison", "origin_before",
