@@ -163,3 +163,16 @@ def test_settings_in_a_window_are_those_whose_cues_match_there():
             expected = {kind.split(".", 1)[1] for kind, p in cues().items()
                         if kind.startswith("setting.") and p.original.search(norm, lo, hi)}
             assert settings_in(norm, lo, hi) == expected
+
+
+def test_patterns_left_out_as_candidates_cannot_match():
+    index = CueIndex({"cookie": CuePattern(re.compile(r"\bcookies?\b", re.I)),
+                      "menu": CuePattern(re.compile(r"^\s*(menu|share)\b", re.I)),
+                      "plan": CuePattern(re.compile(r"\bplan(s|ned)? to\b|^\s*proposal", re.I))})
+    for text in ("We use cookies.", "Menu: home", "The city planned to buy drones.", "nothing here", "Proposal: plan to"):
+        within = index.within(text)
+        kept = within.candidates()
+        for name, pattern in index.patterns.items():
+            if name not in kept:
+                assert pattern.original.search(text) is None, (name, text)
+        assert kept == [n for n in index.patterns if n in kept]  # in the index's order

@@ -335,9 +335,10 @@ def unknown_vendors(sentence: Sentence, known: list[Mention]) -> list[tuple[str,
     gaz = gazetteer()
     found: list[tuple[str, str | None]] = []
     covered = [(m.start - sentence.start, m.end - sentence.start) for m in known]
-    found_words = _ORG_INDEX.hits(text)  # where each pattern's required words are, in one pass
-    for i, pattern in enumerate(_ORG_PATTERNS):
-        for m in _ORG_INDEX.pattern_in(i, text, found_words).finditer(text):
+    org = _ORG_INDEX.within(text)  # where each pattern's required words are, in one pass
+    for i in org.candidates():
+        pattern = _ORG_PATTERNS[i]
+        for m in org.finditer(i):
             name = m.group(1).strip(" .,'")
             name = re.sub(r"\s+(and|of|&)$", "", name)
             if not name or _NOT_ORG.match(name) or name in gaz.places or len(name) < 3:

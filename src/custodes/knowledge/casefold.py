@@ -394,6 +394,14 @@ class CuesWithin:
     def get(self, name: str, default=None):
         return self[name] if name in self.index.patterns else default
 
+    def candidates(self) -> list:
+        """The names of the patterns that may match in the text, in the index's order: those
+        whose required words it holds, and those always tried."""
+        if self.hits is None:
+            return list(self.index.patterns)
+        return [name for name, pattern in self.index.patterns.items()
+                if name in self.hits or name in self.index.always or pattern._literals.always]
+
     def search(self, name: str, lo: int = 0, hi: int | None = None):
         """self[name].search(self.text, lo, hi), without a view made for the pattern: for
         the many patterns a text is asked about once, most of which it lacks the words of."""
