@@ -170,7 +170,7 @@ class CuePattern(_Picking):
     one runs without the flag on ASCII lower-case text."""
 
     __slots__ = ("original", "lower_text", "_ignore_case", "_literals", "_n_branches", "_trees", "_subsets",
-                 "_seen", "_ones", "_in_order", "_within_lines", "_at_start", "_all_at_start")
+                 "_seen", "_ones", "_in_order", "_within_lines", "_at_start", "_all_at_start", "_picked")
 
     def __init__(self, pattern: re.Pattern):
         self.original = pattern
@@ -182,6 +182,7 @@ class CuePattern(_Picking):
         self._subsets: dict = {}  # (alternatives kept, lower-case copy): the compiled pattern
         self._seen: set = set()  # the sets of alternatives asked for once
         self._ones: dict = {}  # (alternative, lower-case copy): it compiled alone
+        self._picked: dict = {}  # (alternatives kept, lower-case copy, past the start): what _pick answers
         self._in_order = False  # can its alternatives be tried one by one (see _FirstOf)?
         self._within_lines = False  # does every match stay inside a line (see matches_at_least)?
         original_tree = _parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
@@ -232,8 +233,21 @@ class CuePattern(_Picking):
                     keep = keep | branches
         if not keep:
             return _NO_MATCH
+        key = (keep, use_lower, pos > 0)
+        chosen = self._picked.get(key)
+        if chosen is None:
+            chosen = self._choose(keep, use_lower, pos > 0)
+            if not isinstance(chosen, _FirstOf) and not isinstance(getattr(chosen, "pattern", None), _FirstOf):
+                if len(self._picked) >= _SUBSETS_KEPT:
+                    self._picked.clear()
+                self._picked[key] = chosen  # a _FirstOf is asked for again: the second time compiles
+        return chosen
+
+    def _choose(self, keep: frozenset[int], use_lower: bool, past_start: bool):
+        """What _pick answers for these alternatives, on lower-case text or not, from the start
+        of the string or past it."""
         if keep <= self._at_start:
-            if pos > 0:
+            if past_start:
                 return _NO_MATCH  # "^" cannot match past the start
             if 1 < len(keep) < self._n_branches:
                 # several alternatives, each beginning with "^": re tries them at every position
