@@ -223,12 +223,27 @@ SETTING_WINDOW = 140
 def _clause(norm: str, rel_start: int, rel_end: int, window: int) -> tuple[int, int]:
     """The part of a sentence around a term that its cues may come from."""
     lo, hi = max(0, rel_start - window), min(len(norm), rel_end + window)
-    for m in _CLAUSE_BREAK.finditer(norm, lo, rel_start):
-        lo = m.end()
-    m = _CLAUSE_BREAK.search(norm, rel_end, hi)
-    if m:
-        hi = m.start()
+    for start, end in _clause_breaks(norm):
+        if start >= lo and end <= rel_start:
+            lo = end  # the last break before the term
+        elif start >= rel_end:
+            if end <= hi:
+                hi = start  # the first break after it
+            break
     return lo, hi
+
+
+_breaks: dict[str, list[tuple[int, int]]] = {}
+
+
+def _clause_breaks(norm: str) -> list[tuple[int, int]]:
+    """Where a sentence's clauses break, found once for all its terms."""
+    found = _breaks.get(norm)
+    if found is None:
+        if len(_breaks) >= 256:  # the sentences of a document or two
+            _breaks.clear()
+        found = _breaks[norm] = [m.span() for m in _CLAUSE_BREAK.finditer(norm)]
+    return found
 
 
 def _status_for(norm: str, rel_start: int, rel_end: int) -> tuple[str, str | None, bool | None]:

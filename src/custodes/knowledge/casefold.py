@@ -393,11 +393,14 @@ class CueIndex:
 class CuesWithin:
     """The patterns of a CueIndex for searches in one text and pieces of it (a read-only mapping)."""
 
-    __slots__ = ("index", "text", "hits", "_made")
+    __slots__ = ("index", "text", "hits", "_made", "_lower_ascii")
 
     def __init__(self, index: CueIndex, text: str, hits: dict[str, list] | None):
         self.index, self.text, self.hits = index, text, hits
         self._made: dict = {}
+        # ASCII text without capitals (normalised text): every piece of it runs a pattern's
+        # lower-case copy, so search_slice can skip the checks that choose it
+        self._lower_ascii = text.isascii() and not _UPPER.search(text)
 
     def __getitem__(self, name: str):
         pattern = self._made.get(name)
@@ -448,6 +451,20 @@ class CuesWithin:
         lo, hi = max(lo, 0), min(hi, len(self.text))
         piece = self.text[lo:hi]
         pattern = self.index.patterns[name]
+        if self._lower_ascii and pattern._ignore_case and pattern.lower_text is not None:
+            # what _pick would choose, without its checks of the piece
+            if pattern._literals is None:
+                return pattern.lower_text.search(piece)
+            if self.hits is not None and name not in self.index.always:
+                keep = pattern._literals.always
+                for start, end, branches in self.hits.get(name, ()):
+                    if lo <= start and end <= hi:
+                        keep = keep | branches
+                if not keep:
+                    return None
+                chosen = pattern._picked.get((keep, True, False))
+                if chosen is not None:
+                    return None if chosen is _NO_MATCH else chosen.search(piece)
         if self.hits is None or name in self.index.always:
             return pattern.search(piece)
         inside = [(start - lo, end - lo, branches) for start, end, branches in self.hits.get(name, ())
