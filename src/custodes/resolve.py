@@ -166,16 +166,11 @@ def _band_members(store: "Store", keys: Iterable[int]) -> dict[int, list[str] | 
     than MAX_DOCUMENTS_PER_BAND (boilerplate, which nominates no one)."""
     keys = list(keys)
     param = json.dumps(keys) if store.backend == "sqlite" else keys
-    members: dict[int, list[str] | None] = {}
+    members: dict[int, list[str]] = {}
     for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
-        found = members.setdefault(key, [])
-        if found is None:
-            continue
-        if document_id is None or len(found) == MAX_DOCUMENTS_PER_BAND:
-            members[key] = None
-        else:
-            found.append(document_id)
-    return members
+        members.setdefault(key, []).append(document_id)
+    return {key: None if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND else found
+            for key, found in members.items()}
 
 
 # Signatures of recent candidates, kept in memory: the same documents come back as
@@ -256,12 +251,12 @@ def plan_clusters(store: "Store", documents: Sequence[tuple[str, bytes | None, l
         candidates.discard(doc_id)
         candidates_of.append(candidates)
     batch_signatures = {doc_id: sig for doc_id, sig, _ in documents if sig is not None}
-    stored_signatures = _signatures(store, sorted({other for candidates in candidates_of for other in candidates
-                                                   if other not in batch_signatures}))
+    signatures = _signatures(store, sorted({other for candidates in candidates_of for other in candidates
+                                            if other not in batch_signatures}))
+    signatures.update(batch_signatures)
     matches_of: list[list[str]] = []
     for (_, sig, _), candidates in zip(documents, candidates_of):
-        found = {other: batch_signatures.get(other) or stored_signatures.get(other) for other in candidates}
-        found = {other: other_sig for other, other_sig in found.items() if other_sig is not None}
+        found = {other: signatures[other] for other in candidates if other in signatures}
         if not found:
             matches_of.append([])
             continue
