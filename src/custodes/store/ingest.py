@@ -334,7 +334,7 @@ def store_documents(store: Store, entries: list[tuple]) -> list[int | None]:
             f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{jsonb}) ON CONFLICT (id) DO NOTHING",
             [evidence for i in new for evidence in rows[i].evidence])
         write_clusters(store, plan)
-    stored = dict.fromkeys(new)
+    stored = set(new)
     return [len(rows[i].claims) if i in stored else None for i in range(len(entries))]
 
 
@@ -389,8 +389,8 @@ PARENT_CHECK_S = 1.0
 UNITS_PER_TASK = 16  # documents or files sent to a worker at once: amortises the pickling
 MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
 MAX_DOCS_PER_TRANSACTION = 256  # documents written in one commit, when that many are ready
-# Each commit costs the writing process about what 4 documents do (full-text segments and
-# index pages written again): 64 documents a commit write for ~15% less CPU than 16 (one task).
+# Each commit writes the index pages it touched again (LSH bands land on random pages):
+# 64 documents a commit cost the writing process ~25% less CPU per document than 16 (one task).
 MIN_DOCS_PER_TRANSACTION = 64
 SQLITE_CACHE_KIB = 48 * 1024  # page cache of the writing connection: full by ~5,000 documents, then flat
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # ~40 MB of WAL between checkpoints (SQLite's default: 1,000)
