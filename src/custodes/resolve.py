@@ -206,7 +206,7 @@ def _signatures(store: "Store", document_ids: Iterable[str]) -> dict[str, bytes]
 
 @dataclass
 class ClusterPlan:
-    """Where a batch of documents goes among the story clusters, and the rows that says so.
+    """Where a batch of documents goes among the story clusters, and the rows that say so.
 
     Worked out by `plan_clusters` before the documents are written (so each can be
     inserted with its cluster), written by `write_clusters` after them.
