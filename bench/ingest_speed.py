@@ -7,8 +7,10 @@
 2. Runs the real `custodes ingest` command on it into a fresh SQLite database
    (and PostgreSQL on the first `--pg-docs`), watching the process: documents/s
    and peak RSS (VmHWM of the ingest process; and the peak of the whole process
-   tree) when `--checkpoint` documents are stored and at the end. Memory must
-   stay flat: the ratio of the two peaks is the figure to watch.
+   tree) when `--checkpoint` documents are stored and at the end, and the ingest
+   process's own CPU per document (the single writer, which bounds the rate once
+   extraction is fast). Memory must stay flat: the ratio of the two peaks is the
+   figure to watch.
 3. Times `custodes.query.country_profile` for the country with the most claims
    (p50/p99 over `--repeat` calls) against the plain SQL statements such a
    profile needs, run directly on a sqlite3 connection (PROFILE_PLAIN_SQL):
