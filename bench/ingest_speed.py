@@ -7,8 +7,10 @@
 2. Runs the real `custodes ingest` command on it into a fresh SQLite database
    (and PostgreSQL on the first `--pg-docs`), watching the process: documents/s
    and peak RSS (VmHWM of the ingest process; and the peak of the whole process
-   tree) when `--checkpoint` documents are stored and at the end. Memory must
-   stay flat: the ratio of the two peaks is the figure to watch.
+   tree) when `--checkpoint` documents are stored and at the end, and the ingest
+   process's own CPU per document (the single writer, which bounds the rate once
+   extraction is fast). Memory must stay flat: the ratio of the two peaks is the
+   figure to watch.
 3. Times `custodes.query.country_profile` for the country with the most claims
    (p50/p99 over `--repeat` calls) against the plain SQL statements such a
    profile needs, run directly on a sqlite3 connection (PROFILE_PLAIN_SQL):
@@ -153,10 +155,12 @@ def count_documents(db: str) -> int:
 def run_ingest(sources: list[Path], db: str, n: int, checkpoint: int, workers: int) -> dict:
     """Run `custodes ingest` and sample its progress and memory twice a second."""
     peak_file = Path(f"/tmp/custodes-bench-peak-{os.getpid()}")
-    # the ingest process reports its own peak RSS as it exits (the last sample could miss it)
+    # the ingest process reports its own peak RSS and CPU time as it exits (the last sample
+    # could miss the peak; its workers' CPU is not in RUSAGE_SELF)
     wrapper = ("import atexit, resource, sys; from pathlib import Path; "
+               "usage = lambda: resource.getrusage(resource.RUSAGE_SELF); "
                f"atexit.register(lambda: Path({str(peak_file)!r}).write_text("
-               "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))); "
+               "f'{usage().ru_maxrss} {usage().ru_utime + usage().ru_stime}')); "
                "from custodes.cli import main; sys.argv[0] = 'custodes'; main()")
     command = [sys.executable, "-c", wrapper, "ingest", *map(str, sources), "--db", db, "--quiet",
                "--workers", str(workers)]
@@ -179,11 +183,12 @@ def run_ingest(sources: list[Path], db: str, n: int, checkpoint: int, workers: i
                       f"peak RSS {at_checkpoint['peak_rss_mb']} MB", flush=True)
     elapsed = time.monotonic() - started
     stderr = proc.stderr.read() if proc.stderr else ""
-    peak_kb = int(peak_file.read_text()) if peak_file.exists() else 0
+    peak_kb, cpu_s = map(float, peak_file.read_text().split()) if peak_file.exists() else (0, 0.0)
     peak_file.unlink(missing_ok=True)
     stored = count_documents(db)
     end = {"documents": stored, "elapsed_s": round(elapsed, 1), "documents_per_s": round(stored / elapsed, 1),
            "peak_rss_mb": round(peak_kb / 1024, 1), "tree_peak_rss_mb": round(tree_peak_kb / 1024, 1),
+           "ingest_process_cpu_ms_per_document": round(1000 * cpu_s / stored, 2) if stored else None,
            "exit_status": proc.returncode, "stderr_tail": stderr[-500:]}
     result = {"at_checkpoint": at_checkpoint, "at_end": end}
     if at_checkpoint:

@@ -17,6 +17,7 @@ import json
 import re
 import zlib
 from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -154,17 +155,34 @@ def estimated_jaccard(a: bytes, b: bytes) -> float:
 
 # -- story clusters ---------------------------------------------------------
 
-def _in(n: int) -> str:
-    return "(" + ", ".join("?" * n) + ")"
+# The stored members of each band key, at most MAX_DOCUMENTS_PER_BAND + 1 rows read per key,
+# so the work per document stays bounded however big the database grows. SQLite counts a
+# key's members first and sends (key, NULL) for one with too many; PostgreSQL sends up to
+# MAX_DOCUMENTS_PER_BAND + 1 members per key.
+_BAND_MEMBERS_SQL = {
+    "sqlite": (
+        "WITH k AS (SELECT value AS band_key, (SELECT count(*) FROM (SELECT 1 FROM minhash_bands b "
+        f"WHERE b.band_key = value LIMIT {MAX_DOCUMENTS_PER_BAND + 1})) AS n FROM json_each(?)) "
+        f"SELECT band_key, NULL FROM k WHERE n > {MAX_DOCUMENTS_PER_BAND} UNION ALL "
+        "SELECT k.band_key, b.document_id FROM k JOIN minhash_bands b ON b.band_key = k.band_key "
+        f"WHERE k.n BETWEEN 1 AND {MAX_DOCUMENTS_PER_BAND}"),
+    "postgresql": (
+        "SELECT k.band_key, b.document_id FROM unnest(?::bigint[]) AS k (band_key) CROSS JOIN LATERAL "
+        "(SELECT document_id FROM minhash_bands m WHERE m.band_key = k.band_key "
+        f"LIMIT {MAX_DOCUMENTS_PER_BAND + 1}) AS b"),
+}
 
 
-@lru_cache(maxsize=4)
-def _candidates_sql(n_keys: int) -> str:
-    """(band_key, document_id) for each key, at most MAX_DOCUMENTS_PER_BAND + 1 rows per key:
-    the work per document stays bounded however big the database grows."""
-    one = ("SELECT * FROM (SELECT band_key, document_id FROM minhash_bands WHERE band_key = ? "
-           f"LIMIT {MAX_DOCUMENTS_PER_BAND + 1}) AS k{{i}}")
-    return " UNION ALL ".join(one.format(i=i) for i in range(n_keys))
+def _band_members(store: "Store", keys: Iterable[int]) -> dict[int, list[str] | None]:
+    """The stored documents under each band key that has any: a list, or None when a key has more
+    than MAX_DOCUMENTS_PER_BAND (boilerplate, which nominates no one)."""
+    keys = list(keys)
+    param = json.dumps(keys) if store.backend == "sqlite" else keys
+    members: dict[int, list[str]] = {}
+    for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
+        members.setdefault(key, []).append(document_id)
+    return {key: None if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND else found
+            for key, found in members.items()}
 
 
 # Signatures of recent candidates, kept in memory: the same documents come back as
@@ -174,7 +192,7 @@ SIGNATURE_CACHE_SIZE = 5_000  # about 4 MB, full early in a run: memory stays fl
 _signature_cache: "OrderedDict[str, bytes]" = OrderedDict()
 
 
-def _signatures(store: "Store", document_ids: list[str]) -> dict[str, bytes]:
+def _signatures(store: "Store", document_ids: Iterable[str]) -> dict[str, bytes]:
     """The stored signatures of these documents (those that have one), by id."""
     cache = _signature_cache
     found: dict[str, bytes] = {}
@@ -187,14 +205,132 @@ def _signatures(store: "Store", document_ids: list[str]) -> dict[str, bytes]:
             cache.move_to_end(doc_id)
             found[doc_id] = sig
     if missing:
+        condition, param = store.in_list(missing)
         for doc_id, sig in store.query(
-                f"SELECT document_id, signature FROM minhash WHERE document_id IN {_in(len(missing))}", missing):
+                f"SELECT document_id, signature FROM minhash WHERE document_id {condition}", (param,)):
             sig = bytes(sig)
             if len(sig) == NUM_PERM * 4:
                 found[doc_id] = cache[doc_id] = sig
         while len(cache) > SIGNATURE_CACHE_SIZE:
             cache.popitem(last=False)
     return found
+
+
+@dataclass
+class ClusterPlan:
+    """Where a batch of documents goes among the story clusters, and the rows that say so.
+
+    Worked out by `plan_clusters` before the documents are written (so each can be
+    inserted with its cluster), written by `write_clusters` after them.
+    """
+
+    cluster_of: dict[str, str] = field(default_factory=dict)  # each document's cluster id
+    bands: list[tuple[int, str]] = field(default_factory=list)  # (band_key, document_id)
+    signatures: list[tuple[str, bytes]] = field(default_factory=list)  # (document_id, signature)
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (cluster it joined, former cluster)
+    singletons: list[str] = field(default_factory=list)  # documents alone in their cluster
+    refresh: list[str] = field(default_factory=list)  # clusters whose size and representative change
+
+
+def plan_clusters(store: "Store", documents: Sequence[tuple[str, bytes | None, list[int] | None]]) -> ClusterPlan:
+    """The story clusters of documents (id, signature, band keys or None) about to be indexed.
+
+    Call inside the documents' transaction; concurrent writers wait for it to end.
+    The result is exactly that of indexing the documents one after the other
+    (`assign_cluster` on each), with the database read a few times for the whole
+    batch instead of a few times per document: a document joins the cluster of
+    every earlier one, stored or in the batch, that shares a band it can nominate
+    from and whose estimated Jaccard similarity reaches DUPLICATE_JACCARD; a
+    cluster's id is its smallest document id.
+    """
+    store.lock("clusters")  # concurrent writers must see each other's bands
+    plan = ClusterPlan()
+    keys_of = [keys if keys is not None else band_keys(sig) if sig is not None else []
+               for _, sig, keys in documents]
+    stored_members = _band_members(store, {key for keys in keys_of for key in keys})
+    # candidates of each document: the other members of its bands, if a band has few enough
+    batch_members: dict[int, list[str]] = {}
+    candidates_of: list[set[str]] = []
+    for (doc_id, _, _), keys in zip(documents, keys_of):
+        candidates: set[str] = set()
+        for key in keys:
+            stored = stored_members.get(key, ())
+            earlier = batch_members.setdefault(key, [])
+            if stored is not None and len(stored) + len(earlier) <= MAX_DOCUMENTS_PER_BAND:
+                candidates.update(stored)
+                candidates.update(earlier)
+            earlier.append(doc_id)
+        candidates.discard(doc_id)
+        candidates_of.append(candidates)
+    batch_signatures = {doc_id: sig for doc_id, sig, _ in documents if sig is not None}
+    signatures = _signatures(store, sorted({other for candidates in candidates_of for other in candidates
+                                            if other not in batch_signatures}))
+    signatures.update(batch_signatures)
+    matches_of: list[list[str]] = []
+    for (_, sig, _), candidates in zip(documents, candidates_of):
+        found = {other: signatures[other] for other in candidates if other in signatures}
+        if not found:
+            matches_of.append([])
+            continue
+        others = np.frombuffer(b"".join(found.values()), dtype="<u4").reshape(len(found), -1)
+        similar = (others == np.frombuffer(sig, dtype="<u4")).mean(axis=1) >= DUPLICATE_JACCARD
+        matches_of.append([other for other, hit in zip(found, similar) if hit])
+
+    # join clusters in document order; `joined` maps a cluster merged away to the one it joined
+    in_batch = {doc_id for doc_id, _, _ in documents}
+    stored_matches = sorted({m for matches in matches_of for m in matches if m not in in_batch})
+    stored_cluster: dict[str, str | None] = {}
+    if stored_matches:
+        condition, param = store.in_list(stored_matches)
+        stored_cluster = dict(store.query(f"SELECT id, cluster_id FROM documents WHERE id {condition}", (param,)))
+    joined: dict[str, str] = {}
+
+    def current(cluster_id: str) -> str:
+        while cluster_id in joined:
+            cluster_id = joined[cluster_id]
+        return cluster_id
+
+    grown: set[str] = set()  # clusters a document joined with matches
+    for (doc_id, _, _), matches in zip(documents, matches_of):
+        old_clusters = {current(c) for c in (plan.cluster_of.get(m) or stored_cluster.get(m) for m in matches)
+                        if c is not None}
+        cluster_id = min(old_clusters | {doc_id})
+        for stale in old_clusters - {cluster_id}:
+            joined[stale] = cluster_id
+        plan.cluster_of[doc_id] = cluster_id
+        if matches:
+            grown.add(cluster_id)
+    for doc_id in plan.cluster_of:
+        plan.cluster_of[doc_id] = current(plan.cluster_of[doc_id])
+    plan.merged = [(current(stale), stale) for stale in sorted(joined)]
+    refresh = {current(c) for c in grown}
+    plan.refresh = sorted(refresh)
+    plan.singletons = [doc_id for (doc_id, _, _), matches in zip(documents, matches_of)
+                       if not matches and plan.cluster_of[doc_id] == doc_id and doc_id not in refresh]
+    for (doc_id, sig, _), keys in zip(documents, keys_of):
+        plan.bands.extend((key, doc_id) for key in keys)
+        # an empty signature marks a document with no words as indexed all the same
+        plan.signatures.append((doc_id, sig or b""))
+    return plan
+
+
+def write_clusters(store: "Store", plan: ClusterPlan) -> None:
+    """Index the planned documents (band keys, signatures) and bring the clusters they change up to date.
+
+    Call in the transaction of `plan_clusters`, once the documents hold their cluster ids.
+    """
+    store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
+                      "ON CONFLICT DO NOTHING", plan.bands)
+    store.executemany("INSERT INTO minhash (document_id, signature) VALUES (?, ?) "
+                      "ON CONFLICT (document_id) DO NOTHING", plan.signatures)
+    store.executemany("UPDATE documents SET cluster_id = ? WHERE cluster_id = ?", plan.merged)
+    store.executemany("DELETE FROM clusters WHERE id = ?", [(stale,) for _, stale in plan.merged])
+    # a story of its own: no need to look for its members or its earliest document
+    store.executemany("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, 1) "
+                      "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
+                      "size = excluded.size", [(doc_id, doc_id) for doc_id in plan.singletons])
+    for cluster_id in plan.refresh:
+        _refresh_cluster(store, cluster_id)
 
 
 def assign_cluster(store: "Store", document_id: str, sig: bytes | None,
@@ -205,45 +341,10 @@ def assign_cluster(store: "Store", document_id: str, sig: bytes | None,
     (the smallest document id of the cluster); merges clusters the document
     links together. `keys`: band_keys(sig), when computed ahead.
     """
-    store.lock("clusters")  # concurrent writers must see each other's bands
-    matches: list[str] = []
-    if sig is not None:
-        keys = keys if keys is not None else band_keys(sig)
-        by_key: dict[int, list[str]] = {}
-        for key, other in store.query(_candidates_sql(len(keys)), keys):
-            by_key.setdefault(key, []).append(other)
-        # a band shared by very many documents is boilerplate, not a story: it nominates no one
-        candidates = sorted({other for members in by_key.values() if len(members) <= MAX_DOCUMENTS_PER_BAND
-                             for other in members} - {document_id})
-        if candidates:
-            found = _signatures(store, candidates)
-            others = np.frombuffer(b"".join(found.values()), dtype="<u4").reshape(len(found), -1)
-            similar = (others == np.frombuffer(sig, dtype="<u4")).mean(axis=1) >= DUPLICATE_JACCARD
-            matches = [other for other, hit in zip(found, similar) if hit]
-        store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
-                          "ON CONFLICT DO NOTHING", [(k, document_id) for k in keys])
-    # an empty signature marks a document with no words as indexed all the same
-    store.execute("INSERT INTO minhash (document_id, signature) VALUES (?, ?) "
-                  "ON CONFLICT (document_id) DO NOTHING", (document_id, sig or b""))
-    old_clusters: set[str] = set()
-    if matches:
-        old_clusters = {r[0] for r in store.query(
-            f"SELECT DISTINCT cluster_id FROM documents WHERE id IN {_in(len(matches))}", matches)
-            if r[0] is not None}
-    cluster_id = min(old_clusters | {document_id})
+    plan = plan_clusters(store, [(document_id, sig, keys)])
+    cluster_id = plan.cluster_of[document_id]
     store.execute("UPDATE documents SET cluster_id = ? WHERE id = ?", (cluster_id, document_id))
-    stale = sorted(old_clusters - {cluster_id})
-    if stale:
-        store.execute(f"UPDATE documents SET cluster_id = ? WHERE cluster_id IN {_in(len(stale))}",
-                      [cluster_id, *stale])
-        store.execute(f"DELETE FROM clusters WHERE id IN {_in(len(stale))}", stale)
-    if not matches:
-        # a story of its own: no need to look for its members or its earliest document
-        store.execute("INSERT INTO clusters (id, representative_id, size) VALUES (?, ?, 1) "
-                      "ON CONFLICT (id) DO UPDATE SET representative_id = excluded.representative_id, "
-                      "size = excluded.size", (cluster_id, document_id))
-    else:
-        _refresh_cluster(store, cluster_id)
+    write_clusters(store, plan)
     return cluster_id
 
 

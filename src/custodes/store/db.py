@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -106,15 +107,27 @@ class Store:
         """Run one statement; returns the DB-API cursor."""
         return self.conn.execute(self.sql(statement), tuple(params))
 
-    def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+    def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run one statement per row; returns the number of rows it changed in all."""
         rows = [tuple(r) for r in rows]
         if not rows:
-            return
+            return 0
         if self.backend == "sqlite":
-            self.conn.executemany(statement, rows)
-        else:
-            with self.conn.cursor() as cur:
-                cur.executemany(self.sql(statement), rows)
+            return self.conn.executemany(statement, rows).rowcount
+        with self.conn.cursor() as cur:
+            cur.executemany(self.sql(statement), rows)
+            return cur.rowcount
+
+    def in_list(self, values: Sequence[Any], sql_type: str = "text") -> tuple[str, Any]:
+        """(`IN ...` condition, its one parameter) matching any of `values`, whatever their number.
+
+        One statement text for every length, so the driver's statement cache keeps
+        it (an `IN (?, ?, ...)` per length would not): a JSON array on SQLite, an
+        array of `sql_type` on PostgreSQL.
+        """
+        if self.backend == "sqlite":
+            return "IN (SELECT value FROM json_each(?))", json.dumps(list(values))
+        return f"= ANY(?::{sql_type}[])", list(values)
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
         """All rows of a query as tuples."""

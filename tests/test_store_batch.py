@@ -1,0 +1,114 @@
+"""Writing a transaction's documents together stores exactly what writing them one by one stores.
+
+`store_documents` runs each statement once for a whole batch and works out the
+story clusters of the batch in memory; near-duplicates inside one batch, crowded
+LSH bands, repeated and already stored documents must come out as they do when
+`store_document` stores the same documents one after the other.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from custodes.model import ExtractResult, IngestError
+from custodes.resolve import MAX_DOCUMENTS_PER_BAND, NUM_PERM
+from custodes.store import canonical_dump, open_store
+from custodes.store.ingest import _Run, document_rows, store_document, store_documents, work
+from custodes.synthetic import corpus
+from store_support import article_document, bracket_extractor, db_url, document, new_db  # noqa: F401  (fixture)
+
+STORED_TABLES = ["documents", "claims", "evidence", "clusters", "minhash", "minhash_bands"]
+
+
+def prepared(docs) -> list[tuple]:
+    """(Document, ExtractResult, signature, DocumentRows) per document, as the workers send them."""
+    return [(doc, *outcome[1:]) for doc, outcome in work(docs, bracket_extractor)]
+
+
+def one_by_one(db: str, entries: list[tuple]) -> dict:
+    with open_store(db) as store:
+        for entry in entries:
+            store_document(store, *entry)
+        return canonical_dump(store, tables=STORED_TABLES)
+
+
+def in_batches(db: str, entries: list[tuple], sizes: list[int]) -> tuple[dict, list]:
+    results = []
+    with open_store(db) as store:
+        start = 0
+        for size in sizes + [len(entries)]:
+            if start < len(entries):
+                results.extend(store_documents(store, entries[start:start + size]))
+            start += size
+        return canonical_dump(store, tables=STORED_TABLES), results
+
+
+def with_claims(docs):
+    """Some documents carry a bracketed claim, so claims and evidence are written too."""
+    return [document(d.text + " [KE facial_recognition vendor=Huawei status=planned]", url=d.url,
+                     title=d.title, published=d.published) if i % 3 == 0 else d for i, d in enumerate(docs)]
+
+
+def test_near_duplicates_inside_one_batch_cluster_as_they_do_one_by_one(db_url, tmp_path, request):
+    docs = with_claims([article_document(a) for a in corpus(40, seed=9, copies=(2, 5), syndicated_share=0.8)])
+    entries = prepared(docs)
+    # a document twice in one batch, and one already stored by an earlier batch
+    batched = entries[:10] + [entries[3]] + entries[10:] + [entries[0]]
+    expected = one_by_one(new_db("sqlite", tmp_path, request, "one-by-one.db"), entries)
+    got, results = in_batches(db_url, batched, [10, 64])
+    assert got == expected
+    assert results[10] is None and results[-1] is None  # the repeat and the stored document add nothing
+    assert sum(r is not None for r in results) == len(entries)
+    assert sum(size > 1 for _, _, size in got["clusters"]) >= 10
+
+
+def signed(text: str, value: int, keys: list[int]) -> tuple:
+    """A document whose signature is `value` 128 times and whose band keys are `keys`."""
+    doc = document(text, url=f"https://example.org/{value}")
+    result = ExtractResult(id=doc.id, relevant=False, claims=[])
+    sig = np.full(NUM_PERM, value, dtype="<u4").tobytes()
+    rows = document_rows(doc, result, sig)
+    rows.band_keys = keys
+    return (doc, result, sig, rows)
+
+
+def test_a_crowded_band_stops_nominating_inside_a_batch_as_it_does_one_by_one(db_url, tmp_path, request):
+    # MAX_DOCUMENTS_PER_BAND + 1 unrelated documents share band key 7 (boilerplate); the last
+    # document shares only that band with them and has the signature of the first, so it joins
+    # the first one's cluster only if the crowded band still nominates: it must not
+    crowd = [signed(f"Notice number {i}.", i, [7, 1000 + i]) for i in range(1, MAX_DOCUMENTS_PER_BAND + 2)]
+    latecomer = signed("Notice number one again.", 1, [7, 5000])
+    entries = crowd + [latecomer]
+    expected = one_by_one(new_db("sqlite", tmp_path, request, "one-by-one.db"), entries)
+    # the crowd crosses MAX_DOCUMENTS_PER_BAND in the middle of the second batch
+    got, _ = in_batches(db_url, entries, [MAX_DOCUMENTS_PER_BAND - 5])
+    assert got == expected
+    assert len(expected["clusters"]) == len(entries)  # no one joined anyone
+
+
+def test_a_document_that_cannot_be_stored_fails_alone_in_its_batch(db_url, tmp_path, request):
+    docs = with_claims([article_document(a) for a in corpus(12, seed=3, copies=(2, 3), syndicated_share=0.7)])
+    outcomes = work(docs, bracket_extractor)
+    bad_doc, bad = next((doc, outcome) for doc, outcome in outcomes if outcome[3].evidence)
+    evidence = bad[3].evidence[0]
+    bad[3].evidence[0] = evidence[:3] + (None,) + evidence[4:]  # evidence without its sentence: NOT NULL
+    with open_store(db_url) as store:
+        run = _Run(store, workers=2, extractor=None, progress=None, on_error=None)
+        run.write(outcomes)
+        assert run.summary.errors == 1 and run.summary.documents_new == len(docs) - 1
+        reason = store.scalar("SELECT reason FROM errors")
+        assert reason.startswith("could not store") and store.scalar(
+            "SELECT count(*) FROM documents WHERE id = ?", (bad_doc.id,)) == 0
+        got = canonical_dump(store, tables=STORED_TABLES)
+    good = [(doc, *outcome[1:]) for doc, outcome in outcomes if doc.id != bad_doc.id]
+    assert got == one_by_one(new_db("sqlite", tmp_path, request, "one-by-one.db"), good)
+
+
+def test_outcomes_that_are_errors_or_already_stored_are_counted_not_written(tmp_path):
+    docs = [article_document(a) for a in corpus(6, seed=5)]
+    with open_store(tmp_path / "c.db") as store:
+        run = _Run(store, workers=2, extractor=None, progress=None, on_error=None)
+        run.write(work(docs[:3], bracket_extractor))
+        run.write(work(docs, bracket_extractor, stored=run.stored)
+                  + [(IngestError(source="feeds/x.xml", reason="not a feed"), None)])
+        assert (run.summary.documents_new, run.summary.documents_existing, run.summary.errors) == (
+            len(docs), 3, 1)
