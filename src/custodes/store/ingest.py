@@ -387,10 +387,7 @@ def store_error(store: Store, error: IngestError) -> None:
 
 PARENT_CHECK_S = 1.0
 UNITS_PER_TASK = 16  # documents or files sent to a worker at once: amortises the pickling
-# Bounds memory whatever the corpus size (16 documents a task), and keeps the workers fed while the
-# writer waits for MIN_DOCS_PER_TRANSACTION and writes them: 10,000 documents on 2 cores took
-# 64.8 s (139% CPU) with 4 tasks a worker, 53.4 s with 8 and 51.7 s (184%) with 16.
-MAX_TASKS_IN_FLIGHT_PER_WORKER = 16
+MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
 MAX_DOCS_PER_TRANSACTION = 256  # documents written in one commit, when that many are ready
 # Each commit writes the index pages it touched again (LSH bands land on random pages):
 # 64 documents a commit cost the writing process ~25% less CPU per document than 16 (one task).
