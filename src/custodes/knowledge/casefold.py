@@ -419,29 +419,27 @@ class CuesWithin:
         return [name for name, pattern in self.index.patterns.items()
                 if name in self.hits or name in self.index.always or pattern._literals.always]
 
+    def _chosen(self, name: str, lo: int, hi: int):
+        """The pattern to run on self.text[lo:hi] for the named one, or _NO_MATCH."""
+        pattern = self.index.patterns[name]
+        if self.hits is None or name in self.index.always:
+            return pattern
+        found = self.hits.get(name, ())
+        if not found and not pattern._literals.always:
+            return _NO_MATCH
+        return pattern._pick(self.text, (lo, hi), found)
+
     def search(self, name: str, lo: int = 0, hi: int | None = None):
         """self[name].search(self.text, lo, hi), without a view made for the pattern: for
         the many patterns a text is asked about once, most of which it lacks the words of."""
         hi = len(self.text) if hi is None else hi
-        pattern = self.index.patterns[name]
-        if self.hits is None or name in self.index.always:
-            return pattern.search(self.text, lo, hi)
-        found = self.hits.get(name, ())
-        if not found and not pattern._literals.always:
-            return None
-        chosen = pattern._pick(self.text, (lo, hi), found)
+        chosen = self._chosen(name, lo, hi)
         return None if chosen is _NO_MATCH else chosen.search(self.text, lo, hi)
 
     def finditer(self, name: str, lo: int = 0, hi: int | None = None):
         """self[name].finditer(self.text, lo, hi), without a view made for the pattern."""
         hi = len(self.text) if hi is None else hi
-        pattern = self.index.patterns[name]
-        if self.hits is None or name in self.index.always:
-            return pattern.finditer(self.text, lo, hi)
-        found = self.hits.get(name, ())
-        if not found and not pattern._literals.always:
-            return iter(())
-        chosen = pattern._pick(self.text, (lo, hi), found)
+        chosen = self._chosen(name, lo, hi)
         return iter(()) if chosen is _NO_MATCH else chosen.finditer(self.text, lo, hi)
 
     def search_slice(self, name: str, lo: int, hi: int):
