@@ -393,14 +393,11 @@ class CueIndex:
 class CuesWithin:
     """The patterns of a CueIndex for searches in one text and pieces of it (a read-only mapping)."""
 
-    __slots__ = ("index", "text", "hits", "_made", "_lower_ascii")
+    __slots__ = ("index", "text", "hits", "_made")
 
     def __init__(self, index: CueIndex, text: str, hits: dict[str, list] | None):
         self.index, self.text, self.hits = index, text, hits
         self._made: dict = {}
-        # ASCII text without capitals (normalised text): every piece of it runs a pattern's
-        # lower-case copy, so search_slice can skip the checks that choose it
-        self._lower_ascii = text.isascii() and not _UPPER.search(text)
 
     def __getitem__(self, name: str):
         pattern = self._made.get(name)
@@ -449,20 +446,6 @@ class CuesWithin:
         lo, hi = max(lo, 0), min(hi, len(self.text))
         piece = self.text[lo:hi]
         pattern = self.index.patterns[name]
-        if self._lower_ascii and pattern._ignore_case and pattern.lower_text is not None:
-            # what _pick would choose, without its checks of the piece
-            if pattern._literals is None:
-                return pattern.lower_text.search(piece)
-            if self.hits is not None and name not in self.index.always:
-                keep = pattern._literals.always
-                for start, end, branches in self.hits.get(name, ()):
-                    if lo <= start and end <= hi:
-                        keep = keep | branches
-                if not keep:
-                    return None
-                chosen = pattern._picked.get((keep, True, False))
-                if chosen is not None:
-                    return None if chosen is _NO_MATCH else chosen.search(piece)
         if self.hits is None or name in self.index.always:
             return pattern.search(piece)
         inside = [(start - lo, end - lo, branches) for start, end, branches in self.hits.get(name, ())
@@ -529,16 +512,7 @@ class _AtStart:
         return iter(() if m is None else (m,))
 
     def findall(self, string: str, *args):
-        m = self.pattern.match(string, *args)
-        if m is None:
-            return []
-        if m.end() == m.start():
-            return self.pattern.findall(string, *args)
-        if m.re.groups == 0:
-            return [m.group()]
-        if m.re.groups == 1:
-            return [m.group(1) or ""]
-        return [tuple(g or "" for g in m.groups())]
+        return _as_findall(list(self.finditer(string, *args)))
 
 
 class _FirstOf:
@@ -583,9 +557,14 @@ class _FirstOf:
                      for p, m in zip(self.patterns, ahead)]
 
     def findall(self, string: str, *args):
-        if self.patterns[0].groups == 0:
-            return [m.group() for m in self.finditer(string, *args)]
-        if self.patterns[0].groups == 1:
-            return [m.group(1) or "" for m in self.finditer(string, *args)]
-        return [tuple(g or "" for g in m.groups()) for m in self.finditer(string, *args)]
+        return _as_findall(list(self.finditer(string, *args)))
+
+
+def _as_findall(matches: list) -> list:
+    """What re's findall gives for these matches: the whole match, the one group, or a tuple of groups."""
+    if not matches or matches[0].re.groups == 0:
+        return [m.group() for m in matches]
+    if matches[0].re.groups == 1:
+        return [m.group(1) or "" for m in matches]
+    return [tuple(g or "" for g in m.groups()) for m in matches]
 
