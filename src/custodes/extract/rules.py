@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from custodes.extract.clean import Sentence
@@ -508,7 +509,7 @@ def _countries_near(facts: _SentenceFacts, tech: Mention) -> list[str]:
 
 def sentence_drafts(facts: _SentenceFacts, context_country: str | None,
                     context_vendors: list[tuple[str, str | None]],
-                    claimed: set[str] = frozenset(), *, private_document: bool = False) -> list[Draft]:
+                    claimed: Set[str] = frozenset(), *, private_document: object = False) -> list[Draft]:
     """The claims one sentence makes."""
     s = facts.sentence
     if not facts.techs or s.text.rstrip().endswith("?"):

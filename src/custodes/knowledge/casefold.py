@@ -12,6 +12,7 @@ lowers_simply). Results are identical either way.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Sequence
 from re import _casefix, _compiler, _parser  # the parse tree is rewritten, not the pattern text
 
 import _sre
@@ -199,7 +200,7 @@ class CuePattern(_Picking):
             self._in_order = alternatives_tried_in_order(original_tree)
             self._within_lines = within_lines(original_tree)
 
-    def _pick(self, text: str, args: tuple, hits: list | None = None):
+    def _pick(self, text: str, args: tuple, hits: Sequence | None = None):
         """The pattern to run on text[pos:endpos], or _NO_MATCH when none of its alternatives can match.
 
         hits, when the caller has them, are where the pattern's required words are in text
@@ -286,9 +287,6 @@ class CuePattern(_Picking):
         pattern = self._subsets[key] = self._compile(keep, use_lower)
         return pattern
 
-    def _compile(self, keep: frozenset[int], use_lower: bool) -> re.Pattern:
-        tree = self._trees[1 if use_lower else 0]
-        return _compiler.compile(with_branches(tree, keep), 0 if use_lower else self.original.flags & ~re.UNICODE)
 
     def _one(self, branch: int, use_lower: bool) -> re.Pattern | None:
         """One alternative compiled alone; None if it can match an empty string."""
@@ -399,13 +397,13 @@ class CuesWithin:
         self.index, self.text, self.hits = index, text, hits
         self._made: dict = {}
 
-    def __getitem__(self, name: str):
+    def __getitem__(self, name: Hashable):
         pattern = self._made.get(name)
         if pattern is None:
             pattern = self._made[name] = self.index.pattern_in(name, self.text, self.hits)
         return pattern
 
-    def get(self, name: str, default=None):
+    def get(self, name: Hashable, default=None):
         return self[name] if name in self.index.patterns else default
 
     def candidates(self) -> list:
@@ -416,7 +414,7 @@ class CuesWithin:
         return [name for name, pattern in self.index.patterns.items()
                 if name in self.hits or name in self.index.always or pattern._literals.always]
 
-    def _chosen(self, name: str, lo: int, hi: int):
+    def _chosen(self, name: Hashable, lo: int, hi: int):
         """The pattern to run on self.text[lo:hi] for the named one, or _NO_MATCH."""
         pattern = self.index.patterns[name]
         if self.hits is None or name in self.index.always:
@@ -426,20 +424,20 @@ class CuesWithin:
             return _NO_MATCH
         return pattern._pick(self.text, (lo, hi), found)
 
-    def search(self, name: str, lo: int = 0, hi: int | None = None):
+    def search(self, name: Hashable, lo: int = 0, hi: int | None = None):
         """self[name].search(self.text, lo, hi), without a view made for the pattern: for
         the many patterns a text is asked about once, most of which it lacks the words of."""
         hi = len(self.text) if hi is None else hi
         chosen = self._chosen(name, lo, hi)
         return None if chosen is _NO_MATCH else chosen.search(self.text, lo, hi)
 
-    def finditer(self, name: str, lo: int = 0, hi: int | None = None):
+    def finditer(self, name: Hashable, lo: int = 0, hi: int | None = None):
         """self[name].finditer(self.text, lo, hi), without a view made for the pattern."""
         hi = len(self.text) if hi is None else hi
         chosen = self._chosen(name, lo, hi)
         return iter(()) if chosen is _NO_MATCH else chosen.finditer(self.text, lo, hi)
 
-    def search_slice(self, name: str, lo: int, hi: int):
+    def search_slice(self, name: Hashable, lo: int, hi: int):
         """self[name].search(self.text[lo:hi]), the slice searched as a string of its own
         (its "^" and "$" at its ends): the text's hits tell whether the pattern's words are
         in the slice, so a slice without them is answered without a scan."""
@@ -453,7 +451,7 @@ class CuesWithin:
         chosen = pattern._pick(piece, (), inside)
         return None if chosen is _NO_MATCH else chosen.search(piece)
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: Hashable) -> bool:
         return name in self.index.patterns
 
     def __iter__(self):
