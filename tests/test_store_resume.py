@@ -82,7 +82,9 @@ def test_killed_runs_finish_with_the_uninterrupted_database(tmp_path, request, b
     with open_store(resumed) as watcher:
         for attempt in range(KILLS):
             stored = watcher.scalar("SELECT count(*) FROM documents")
-            proc = start_ingest([corpus], resumed, "--workers", str(rng.choice([1, 2])))
+            # a commit per task of the workers (the reference run commits 64 documents at a time): more
+            # moments to be killed at, and the batch size must not change the database
+            proc = start_ingest([corpus], resumed, "--workers", str(rng.choice([1, 2])), "--commit-every", "1")
             if stored >= total:  # anywhere in a run with nothing new: checks, clusters, deployments
                 target, extra_s = None, rng.uniform(0.05, rerun_s)
             elif attempt == storing_kills - 1:  # just after the last document: the final rebuild

@@ -46,6 +46,7 @@ def ingest(
     db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors are still printed."),
     workers: int = typer.Option(None, "--workers", min=1, help="Processes that read, extract and sign documents (default: the number of CPUs)."),
+    commit_every: int = typer.Option(64, "--commit-every", min=1, help="Documents written per transaction (when that many are ready): a kill loses at most those not yet committed; more is faster."),
 ) -> None:
     """Read sources, extract their claims and store everything in the database.
 
@@ -63,7 +64,8 @@ def ingest(
 
     try:
         with progress_display(enabled=not quiet) as progress:
-            summary = run_ingest(sources, db=db, workers=workers, progress=progress, on_error=report)
+            summary = run_ingest(sources, db=db, workers=workers, progress=progress, on_error=report,
+                                 commit_every=commit_every)
     except StoreError as exc:
         report(exc)
         raise typer.Exit(1)

@@ -391,6 +391,7 @@ MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
 MAX_DOCS_PER_TRANSACTION = 256  # documents written in one commit, when that many are ready
 # Each commit writes the index pages it touched again (LSH bands land on random pages):
 # 64 documents a commit cost the writing process ~25% less CPU per document than 16 (one task).
+# A kill loses at most the uncommitted ones; `commit_every` sets it per run.
 MIN_DOCS_PER_TRANSACTION = 64
 SQLITE_CACHE_KIB = 48 * 1024  # page cache of the writing connection: full by ~5,000 documents, then flat
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # ~40 MB of WAL between checkpoints (SQLite's default: 1,000)
@@ -430,8 +431,12 @@ class _Run:
 
     def __init__(self, store: Store, *, workers: int, extractor: Extractor | None,
                  progress: ProgressCallback | None, on_error: ErrorCallback | None,
-                 read_options: Any = None, db: str | None = None) -> None:
+                 read_options: Any = None, db: str | None = None,
+                 commit_every: int = MIN_DOCS_PER_TRANSACTION) -> None:
+        if commit_every < 1:
+            raise ValueError(f"commit_every must be at least 1, not {commit_every}")
         self.store = store
+        self.commit_every = commit_every
         self.workers = max(1, workers)
         self.extractor = extractor
         self.progress = progress
@@ -530,12 +535,12 @@ class _Run:
         return self.executor.submit(_work_in_worker, units, self.extractor, self.read_options)
 
     def drain(self) -> None:
-        """Write the oldest tasks' documents, MIN_DOCS_PER_TRANSACTION of them at least when that many
+        """Write the oldest tasks' documents, self.commit_every of them at least when that many
         are in flight (waiting for them while the workers go on with the rest), with those of the
         tasks after them that are done."""
         outcomes = self.outcome(*self.in_flight.popleft())
-        while self.in_flight and len(outcomes) < MAX_DOCS_PER_TRANSACTION and (
-                len(outcomes) < MIN_DOCS_PER_TRANSACTION or self.in_flight[0][1].done()):
+        while self.in_flight and len(outcomes) < max(MAX_DOCS_PER_TRANSACTION, self.commit_every) and (
+                len(outcomes) < self.commit_every or self.in_flight[0][1].done()):
             outcomes.extend(self.outcome(*self.in_flight.popleft()))
         self.write(outcomes)
 
@@ -600,7 +605,8 @@ class _Run:
 def ingest_documents(items: Iterable[Document | IngestError], db: str | Store | None = None, *,
                      workers: int | None = 1, extractor: Extractor | None = None,
                      progress: ProgressCallback | None = None,
-                     on_error: ErrorCallback | None = None, read_options: Any = None) -> IngestSummary:
+                     on_error: ErrorCallback | None = None, read_options: Any = None,
+                     commit_every: int = MIN_DOCS_PER_TRANSACTION) -> IngestSummary:
     """Store already-read Documents (and record IngestErrors); the engine under `ingest`.
 
     `items` may also hold custodes.ingest.dispatch.PendingFile: files read, with
@@ -616,7 +622,7 @@ def ingest_documents(items: Iterable[Document | IngestError], db: str | Store | 
     try:
         return _Run(store, workers=workers or os.cpu_count() or 1, extractor=extractor,
                     progress=progress, on_error=on_error, read_options=read_options,
-                    db=_reachable(store, db)).run(items)
+                    db=_reachable(store, db), commit_every=commit_every).run(items)
     finally:
         if not isinstance(db, Store):
             store.close()
@@ -631,12 +637,15 @@ def _reachable(store: Store, db: str | Store | None) -> str | None:
 
 def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: int | None = None,
            progress: ProgressCallback | None = None, on_error: ErrorCallback | None = None,
-           extractor: Extractor | None = None, **read_options: Any) -> IngestSummary:
+           extractor: Extractor | None = None, commit_every: int = MIN_DOCS_PER_TRANSACTION,
+           **read_options: Any) -> IngestSummary:
     """Read every source (files, folders, URLs, "-"), extract, store, and rebuild deployments.
 
     `db`: SQLite path or postgresql:// URL (default $CUSTODES_DB or custodes.db).
     `workers`: processes that read, extract and sign documents (default: CPU count;
     1 does everything in this process, which then only writes otherwise).
+    `commit_every`: documents written per transaction, at least (when the workers have that
+    many ready): a kill loses at most those not yet committed; more is faster.
     `read_options` go to `custodes.ingest.iter_documents` (max_doc_bytes, timeout_s, ...).
 
     >>> summary = ingest(["examples/"], db="custodes.db")   # doctest: +SKIP
@@ -650,4 +659,4 @@ def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: in
     # files of one document are read by the workers, with the rest of their document's work
     items = iter_sources(list(sources), opts, defer_files=True)
     return ingest_documents(items, db, workers=workers, extractor=extractor, progress=progress,
-                            on_error=on_error, read_options=opts)
+                            on_error=on_error, read_options=opts, commit_every=commit_every)
