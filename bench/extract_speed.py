@@ -158,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
                         on_checkpoint=checkpoint, checkpoint_at=args.docs // 4)
     memory["end"] = {"peak_rss_mb": peak_rss_mb(), "rss_mb": current_rss_mb(), "docs": full["docs"]}
 
-    figures: dict = {"seed": args.seed, "python": platform.python_version(), "knowledge_load_s": load_s,
-                     "extract": full, "memory": memory}
+    from custodes import _native
+
+    engine = _native.status()[0]  # compiled by mypyc (scripts/setup), or running the Python sources
+    figures: dict = {"seed": args.seed, "python": platform.python_version(), "engine": engine,
+                     "knowledge_load_s": load_s, "extract": full, "memory": memory}
     rows = [("custodes extract_document", full)]
     if args.baseline_docs > 0:
         sample = list(newsgen.iter_documents(min(args.baseline_docs, args.docs), args.seed))
@@ -170,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
                         "ratio_cpu": base["cpu_seconds"] / same["cpu_seconds"]})
         rows += [(f"custodes, first {same['docs']:,} docs", same), (f"spaCy nlp.pipe, same {base['docs']:,}", base)]
 
-    print(f"extraction speed: seed {args.seed}, Python {figures['python']}, one process, one thread")
+    print(f"extraction speed: seed {args.seed}, Python {figures['python']}, one process, one thread, "
+          f"engine {engine} ({', '.join(p.rsplit('/', 1)[-1] for p in _native.COMPILED)})")
     print(f"{'':30} {'docs':>8} {'MB':>8} {'seconds':>9} {'cpu s':>9} {'docs/s':>9} {'MB/s':>7}")
     for label, row in rows:
         docs_s, mb_s = rate(row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from custodes.extract.clean import Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import MentionScan, find_mentions
@@ -281,7 +282,7 @@ class _WhenAsked:
 
     __slots__ = ("_test", "_answer")
 
-    def __init__(self, test):
+    def __init__(self, test: Callable[[], object]) -> None:
         self._test = test
         self._answer: bool | None = None
 
@@ -308,7 +309,8 @@ def _any_start_in(starts: list[int], spans: list[tuple[int, int]]) -> bool:
 
 def _extract(text: str, *, title: str | None, doc: Document | None, url: str | None = None) -> list[Claim]:
     scan = MentionScan(text)
-    title_given = bool(title and title.strip() and title.strip()[:60] not in text[:400])
+    title = title or ""
+    title_given = bool(title.strip() and title.strip()[:60] not in text[:400])
     title_mentions = find_mentions(title) if title_given else []
     title_names_tech = any(m.kind == "tech" for m in title_mentions)
     # where the body may name a technology, from the first pass of the mention scan: most

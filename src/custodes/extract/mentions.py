@@ -56,7 +56,7 @@ def matchers() -> _Matchers:
             if name == vendor.name and exact_name:
                 continue
             is_product = name in vendor.products
-            payloads = [("vendor", vendor)]
+            payloads: list[tuple[str, Vendor | Term]] = [("vendor", vendor)]
             if is_product and product_term:
                 payloads.append(("tech", product_term))
             for payload in payloads:
@@ -68,9 +68,9 @@ def matchers() -> _Matchers:
         put(cased_keys, straighten(name), ("place", place))
     # each key carries its length, its payloads and whether one of them matches as a word prefix
     for automaton, keys in ((lower, lower_keys), (cased, cased_keys)):
-        for key, payloads in keys.items():
-            prefix = any(kind == "tech" and value.prefix for kind, value in payloads)
-            automaton.add_word(key, (len(key), payloads, prefix))
+        for key, entries in keys.items():
+            prefix = any(kind == "tech" and value.prefix for kind, value in entries)
+            automaton.add_word(key, (len(key), entries, prefix))
         automaton.make_automaton()
     cased_terms = tuple(key for key, payloads in cased_keys.items() if any(kind == "tech" for kind, _ in payloads))
     return _Matchers(lower, cased, max(map(len, cased_keys), default=0), cased_terms)
@@ -149,7 +149,8 @@ class MentionScan:
         text = self.text
         m = matchers()
         out: list[Mention] = []
-        tech_hits, vendor_hits = [], []
+        tech_hits: list[tuple] = []
+        vendor_hits: list[tuple] = []
         for start, end, payloads in self._lower:
             for kind, value in payloads:
                 (tech_hits if kind == "tech" else vendor_hits).append((start, end, kind, value))

@@ -115,7 +115,7 @@ def _vendor_follows(sentence: Sentence, rel_end: int, vendor_starts: frozenset[i
     """"China's Huawei", "Israel's state-owned Elbit": a possessive country before a known vendor."""
     tail = sentence.text[rel_end:rel_end + 40]
     m = _POSSESSIVE_BEFORE_NAME.match(tail)
-    return bool(m) and (sentence.start + rel_end + m.end()) in vendor_starts
+    return m is not None and (sentence.start + rel_end + m.end()) in vendor_starts
 
 
 _DASH_SPACE = re.compile(r"[–—-]\s")  # what every _DATELINE match holds
@@ -466,7 +466,7 @@ def related(technologies) -> set[str]:
 _CAMERA_DEVICES = ("license_plate_recognition", "body_worn_cameras")
 
 
-def _taken_up(term, claimed: set[str]) -> tuple[str, ...]:
+def _taken_up(term, claimed: Set[str]) -> tuple[str, ...]:
     """The technologies a term stands for here: a bare "cameras" in an article about plate
     readers or body cameras means those, not another video surveillance system."""
     if term.strong or term.technologies != ("video_surveillance",) or "video_surveillance" in claimed:

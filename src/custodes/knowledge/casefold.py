@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Sequence
-from re import _casefix, _compiler, _parser  # the parse tree is rewritten, not the pattern text
+from re import _casefix, _compiler, _parser  # type: ignore[attr-defined]  # the parse tree is rewritten, not the pattern text
 
 import _sre
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CATEGORY, GROUPREF,
@@ -41,7 +41,7 @@ def _lower(code: int) -> int:
 
 
 def _charset(items: list) -> list:
-    out = []
+    out: list[tuple] = []
     for op, av in items:
         if op is LITERAL:
             out.append((op, _lower(av)))
@@ -60,7 +60,7 @@ def _charset(items: list) -> list:
 
 
 def _rewrite(p: _parser.SubPattern) -> _parser.SubPattern:
-    out = []
+    out: list[tuple] = []
     for op, av in p.data:
         if op is LITERAL or op is NOT_LITERAL:
             out.append((op, _lower(av)))
@@ -276,8 +276,8 @@ class CuePattern(_Picking):
             if one is not None:
                 return one
         elif self._in_order and key not in self._seen:
-            ones = [self._one(i, use_lower) for i in sorted(keep)]
-            if all(one is not None for one in ones):
+            ones = [one for one in (self._one(i, use_lower) for i in sorted(keep)) if one is not None]
+            if len(ones) == len(keep):
                 if len(self._seen) >= _SUBSETS_KEPT:
                     self._seen.clear()
                 self._seen.add(key)
@@ -363,7 +363,7 @@ class CueIndex:
         if by_literal:
             self.automaton.make_automaton()
 
-    def hits(self, text: str) -> dict[str, list] | None:
+    def hits(self, text: str) -> dict[Hashable, list] | None:
         """Per pattern name, (start, end, alternatives) of its required words in text; None for
         text where ignoring case is more than lower-casing (see lowers_simply)."""
         if self.ignore_case and not lowers_simply(text):
@@ -380,7 +380,7 @@ class CueIndex:
     def within(self, text: str) -> "CuesWithin":
         return CuesWithin(self, text, self.hits(text))
 
-    def pattern_in(self, name, text: str, hits: dict | None):
+    def pattern_in(self, name: Hashable, text: str, hits: dict | None):
         """The named pattern for searches in text, given self.hits(text)."""
         pattern = self.patterns[name]
         if hits is None or name in self.always:
@@ -393,7 +393,7 @@ class CuesWithin:
 
     __slots__ = ("index", "text", "hits", "_made")
 
-    def __init__(self, index: CueIndex, text: str, hits: dict[str, list] | None):
+    def __init__(self, index: CueIndex, text: str, hits: dict[Hashable, list] | None):
         self.index, self.text, self.hits = index, text, hits
         self._made: dict = {}
 
@@ -474,7 +474,8 @@ class _InText(_Picking):
         self.pattern, self.text, self.hits = pattern, text, hits
 
     def _pick(self, string: str, args: tuple):
-        if not self.hits and not self.pattern._literals.always:
+        literals = self.pattern._literals
+        if not self.hits and not (literals is not None and literals.always):
             # none of the pattern's words in the text: nor in any piece of it
             return _NO_MATCH if string is self.text or string in self.text else self.pattern._pick(string, args)
         if string is self.text or string == self.text:

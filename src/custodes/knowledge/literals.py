@@ -10,7 +10,8 @@ necessary condition only, so results are identical with or without it.
 from __future__ import annotations
 
 import re
-from re import _compiler, _parser
+from typing import Any
+from re import _compiler, _parser  # type: ignore[attr-defined]  # not in typeshed
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_LINE, AT_BEGINNING_STRING, AT_END,
                            AT_END_LINE, AT_END_STRING, ATOMIC_GROUP, BRANCH,
                            CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NOT_LITERAL, POSSESSIVE_REPEAT, SUBPATTERN)
@@ -49,9 +50,10 @@ def _exact(op, av, ignore_case: bool) -> frozenset[str] | None:
         return None if (add_flags | del_flags) & re.IGNORECASE else _exact_sequence(sub, ignore_case)
     if op is BRANCH:
         options = [_exact_sequence(b, ignore_case) for b in av[1]]
-        if any(o is None for o in options):
+        strings = [o for o in options if o is not None]
+        if len(strings) < len(options):
             return None
-        union = frozenset().union(*options)
+        union = frozenset().union(*strings)
         return union if len(union) <= _MOST_STRINGS else None
     if op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[1] == 1 and av[0] in (0, 1):
         once = _exact_sequence(av[2], ignore_case)
@@ -105,8 +107,9 @@ def _required(p, ignore_case: bool) -> frozenset[str] | None:
                 consider(_required(sub, ignore_case))
         elif op is BRANCH:
             options = [_exact_sequence(b, ignore_case) or _required(b, ignore_case) for b in av[1]]
-            if all(o and "" not in o for o in options):
-                consider(frozenset().union(*options))
+            needed = [o for o in options if o and "" not in o]
+            if len(needed) == len(options):
+                consider(frozenset().union(*needed))
         elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
             if av[0] >= 1:
                 consider(_required(av[2], ignore_case))
@@ -126,7 +129,7 @@ class RequiredLiterals:
     __slots__ = ("automaton", "n_branches", "always", "literals")
 
     def __init__(self, tree: _parser.SubPattern, ignore_case: bool):
-        self.automaton = None
+        self.automaton: Any = None  # an ahocorasick.Automaton once there are literals
         self.literals: dict[str, frozenset[int]] = {}  # each required string: the alternatives that need it
         self.n_branches = len(top_branches(tree))
         # an alternative anchored at the start is tried at one place only: cheaper than a look for its words
