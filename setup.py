@@ -17,7 +17,9 @@ ext_modules = []
 if os.environ.get("CUSTODES_PURE", "") not in ("1", "true", "yes"):
     from mypyc.build import mypycify
 
-    ext_modules = mypycify(["--ignore-missing-imports", "--follow-imports=silent",
+    # third-party packages are not looked at (--no-site-packages): their types are Any whether
+    # or not they are installed yet, so the build is the same on a fresh machine and an old one
+    ext_modules = mypycify(["--ignore-missing-imports", "--no-site-packages", "--follow-imports=silent",
                             *(f"src/{path}" for path in COMPILED)], opt_level="3")
 
 setup(ext_modules=ext_modules)

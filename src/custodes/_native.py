@@ -22,8 +22,10 @@ COMPILED = (
     "custodes/extract/clean.py",
     "custodes/extract/mentions.py",
     "custodes/extract/rules.py",
+    "custodes/knowledge/__init__.py",
     "custodes/knowledge/casefold.py",
     "custodes/knowledge/literals.py",
+    "custodes/language.py",
 )
 
 _ROOT = Path(__file__).resolve().parent.parent  # src/
