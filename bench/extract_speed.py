@@ -128,11 +128,31 @@ def rate(row: dict) -> tuple[float, float]:
     return row["docs"] / s, row["mb"] / s
 
 
+def sources_run(docs: int, seed: int) -> dict:
+    """The same timing of the first `docs` documents in a second process that runs the Python
+    sources of the compiled modules (CUSTODES_SOURCES=1): what the compilation is worth."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sources.json"
+        subprocess.run([sys.executable, __file__, "--docs", str(docs), "--baseline-docs", "0", "--sources-docs", "0",
+                        "--seed", str(seed), "--json", str(out)], check=True, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "CUSTODES_SOURCES": "1"})
+        figures = json.loads(out.read_text(encoding="utf-8"))
+    if figures["engine"] != "sources":
+        raise RuntimeError(f"the second process ran the {figures['engine']} engine, not the sources")
+    return figures["extract"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Extraction speed and memory against a spaCy baseline.")
     parser.add_argument("--docs", type=int, default=20_000, help="generated documents to extract (default 20000)")
     parser.add_argument("--baseline-docs", type=int, default=1_000,
                         help="how many of the same documents spaCy reads (default 1000; 0 skips the baseline)")
+    parser.add_argument("--sources-docs", type=int, default=2_000,
+                        help="how many of the same documents to extract again with the Python sources of the "
+                             "compiled modules, in a second process (default 2000; 0 skips it)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
     args = parser.parse_args(argv)
@@ -160,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from custodes import _native
 
-    engine = _native.status()[0]  # compiled by mypyc (scripts/setup), or running the Python sources
+    engine = _native.engine()  # compiled by mypyc (scripts/setup), or running the Python sources
     figures: dict = {"seed": args.seed, "python": platform.python_version(), "engine": engine,
                      "knowledge_load_s": load_s, "extract": full, "memory": memory}
     rows = [("custodes extract_document", full)]
@@ -172,9 +192,15 @@ def main(argv: list[str] | None = None) -> int:
                         "ratio_docs_per_s": rate(same)[0] / rate(base)[0],
                         "ratio_cpu": base["cpu_seconds"] / same["cpu_seconds"]})
         rows += [(f"custodes, first {same['docs']:,} docs", same), (f"spaCy nlp.pipe, same {base['docs']:,}", base)]
+    if args.sources_docs > 0 and engine == "compiled":
+        sample_docs = min(args.sources_docs, args.docs)
+        compiled = time_extract(newsgen.iter_documents(sample_docs, args.seed), extract_document)
+        sources = sources_run(sample_docs, args.seed)
+        figures.update({"compiled_on_sources_sample": compiled, "sources": sources,
+                        "ratio_compiled_to_sources_cpu": sources["cpu_seconds"] / compiled["cpu_seconds"]})
 
     print(f"extraction speed: seed {args.seed}, Python {figures['python']}, one process, one thread, "
-          f"engine {engine} ({', '.join(p.rsplit('/', 1)[-1] for p in _native.COMPILED)})")
+          f"engine {engine} ({', '.join(p.removeprefix('custodes/') for p in _native.COMPILED)})")
     print(f"{'':30} {'docs':>8} {'MB':>8} {'seconds':>9} {'cpu s':>9} {'docs/s':>9} {'MB/s':>7}")
     for label, row in rows:
         docs_s, mb_s = rate(row)
@@ -185,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
               f" by wall time, {figures['ratio_cpu']:,.0f}x by CPU time")
         print(f"   (spaCy {figures['spacy']['spacy']}, pipeline {'+'.join(figures['spacy']['pipeline'])},"
               f" built in {figures['spacy']['build_seconds']:.1f} s, not counted)")
+    if "sources" in figures:
+        print(f"compiled / Python sources (same first {figures['sources']['docs']:,} docs, the sources in a second "
+              f"process with CUSTODES_SOURCES=1): {figures['ratio_compiled_to_sources_cpu']:.2f}x by CPU time "
+              f"({figures['compiled_on_sources_sample']['docs'] / figures['compiled_on_sources_sample']['cpu_seconds']:,.1f}"
+              f" against {figures['sources']['docs'] / figures['sources']['cpu_seconds']:,.1f} docs/s)")
     print(f"knowledge load on first call: {load_s:.2f} s (not counted above)")
     print(f"documents relevant: {full['relevant']:,} of {full['docs']:,}; claims: {full['claims']:,}")
     q, e = memory.get("quarter", memory["before"]), memory["end"]

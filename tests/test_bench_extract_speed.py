@@ -56,6 +56,12 @@ def test_benchmark_runs_end_to_end_and_reports_speed_and_memory(tmp_path, capsys
     assert figures["extract"]["seconds"] > 0
     assert figures["memory"]["quarter"]["docs"] == 3 and figures["memory"]["end"]["docs"] == 12
     assert figures["memory"]["end"]["peak_rss_mb"] >= figures["memory"]["quarter"]["peak_rss_mb"] > 0
+    # the compiled engine is compared with its Python sources on the same documents, in a second process
+    assert figures["engine"] in ("compiled", "sources")
+    if figures["engine"] == "compiled":
+        assert figures["sources"]["docs"] == figures["compiled_on_sources_sample"]["docs"] == 12
+        assert figures["sources"]["claims"] == figures["compiled_on_sources_sample"]["claims"]
+        assert figures["ratio_compiled_to_sources_cpu"] > 0 and "compiled / Python sources" in printed
 
 
 def test_benchmark_rejects_a_corpus_too_small_to_quarter(capsys):

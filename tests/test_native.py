@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
+import json
 import os
 import subprocess
 import sys
@@ -66,6 +67,24 @@ def test_the_installed_engine_is_compiled_unless_asked_not_to_be():
     if os.environ.get("CUSTODES_PURE", "") in ("1", "true", "yes"):
         pytest.skip("CUSTODES_PURE is set: the engine was installed as Python")
     assert state == "compiled", f"scripts/setup did not compile {_native.COMPILED} (state {state}, stale {stale})"
+
+
+def test_custodes_sources_runs_the_python_sources_with_the_same_claims():
+    code = ("import json, sys, custodes; from custodes import _native; "
+            "claims = custodes.extract('Police in Lagos installed 500 CCTV cameras made by Hikvision. '"
+            "'The city plans to add facial recognition next year, officials said.'); "
+            "print(json.dumps([_native.engine(), sys.modules['custodes.extract.rules'].__file__, "
+            "[c.to_dict() for c in claims]]))")
+    runs = {}
+    for value in ("", "1"):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "CUSTODES_SOURCES": value})
+        assert done.returncode == 0, done.stderr
+        runs[value] = json.loads(done.stdout)
+    engine, where, claims = runs["1"]
+    assert engine == "sources" and where.endswith("rules.py")
+    assert len(claims) >= 2 and claims == runs[""][2]
+    assert runs[""][0] == _native.status()[0]
 
 
 def test_a_stale_build_warns_and_still_extracts_correctly(tmp_path):

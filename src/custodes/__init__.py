@@ -1,7 +1,7 @@
 """custodes: a sourced, living database of state surveillance technology deployments."""
 from custodes import _native
 
-_native.use_sources_if_stale()  # before any compiled module is imported
+_native.use_sources_when_needed()  # before any compiled module is imported
 
 from custodes.model import Claim, Document, Evidence, ExtractResult
 # the extract stage is a subpackage; the public function below takes its name on the package

@@ -3,9 +3,11 @@
 The extraction engine's hot modules are compiled to C extensions beside their
 sources when custodes is installed. Python imports an extension before a .py of
 the same name, so a source edited after the build would be silently ignored:
-`use_sources_if_stale` notices (a .py newer than its extension), says so once on
+`use_sources_when_needed` notices (a .py newer than its extension), says so once on
 standard error, and makes every compiled module load from its source instead
 (they call each other directly, so they go together). `scripts/setup` rebuilds.
+CUSTODES_SOURCES=1 runs the sources on purpose: for a debugger, coverage, or a
+comparison of the two.
 
 This file is read by setup.py before custodes is installed: standard library only.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -80,11 +83,24 @@ class _SourceFinder:
                                                       submodule_search_locations=locations)
 
 
-def use_sources_if_stale() -> None:
-    """Run every compiled module from its source when any of them was edited after the build."""
+def sources_asked() -> bool:
+    """Is CUSTODES_SOURCES set, to run the Python sources of the compiled modules?"""
+    return os.environ.get("CUSTODES_SOURCES", "").strip().lower() in ("1", "true", "yes")
+
+
+def engine() -> str:
+    """What runs the engine's modules in this process: "compiled", or "sources" (not compiled,
+    stale, or CUSTODES_SOURCES)."""
+    return "sources" if any(isinstance(f, _SourceFinder) for f in sys.meta_path) else status()[0]
+
+
+def use_sources_when_needed() -> None:
+    """Run every compiled module from its source when any of them was edited after the build,
+    or when CUSTODES_SOURCES asks for it. Call before any compiled module is imported."""
     state, stale = status()
-    if state != "stale" or any(isinstance(f, _SourceFinder) for f in sys.meta_path):
+    if (state != "stale" and not sources_asked()) or any(isinstance(f, _SourceFinder) for f in sys.meta_path):
         return
-    print(f"custodes: {', '.join('src/' + p for p in stale)} changed after it was compiled; "
-          "running the Python sources (slower). Run scripts/setup to compile again.", file=sys.stderr)
+    if state == "stale" and not sources_asked():
+        print(f"custodes: {', '.join('src/' + p for p in stale)} changed after it was compiled; "
+              "running the Python sources (slower). Run scripts/setup to compile again.", file=sys.stderr)
     sys.meta_path.insert(0, _SourceFinder({_module_name(p): _ROOT / p for p in COMPILED}))
