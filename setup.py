@@ -8,13 +8,21 @@ a warning, when a compiled module is older than its .py (edited after the build)
 """
 import os
 import runpy
+from pathlib import Path
 
 from setuptools import setup
 
 COMPILED = runpy.run_path("src/custodes/_native.py")["COMPILED"]
 
 ext_modules = []
-if os.environ.get("CUSTODES_PURE", "") not in ("1", "true", "yes"):
+if os.environ.get("CUSTODES_PURE", "") in ("1", "true", "yes"):
+    # an earlier compiled build in the source tree would still be imported: remove it
+    for path in COMPILED:
+        for old in Path("src", path).parent.glob(Path(path).stem + ".*.so"):
+            old.unlink()
+    for old in Path("src").glob("*__mypyc.*.so"):
+        old.unlink()
+else:
     from mypyc.build import mypycify
 
     # third-party packages are not looked at (--no-site-packages): their types are Any whether
