@@ -64,7 +64,7 @@ def test_the_source_finder_loads_the_py_before_a_stale_extension(tmp_path, monke
 
 def test_the_installed_engine_is_compiled_unless_asked_not_to_be():
     state, stale = _native.status()
-    if os.environ.get("CUSTODES_PURE", "") in ("1", "true", "yes"):
+    if _native.env_flag("CUSTODES_PURE"):
         pytest.skip("CUSTODES_PURE is set: the engine was installed as Python")
     assert state == "compiled", f"scripts/setup did not compile {_native.COMPILED} (state {state}, stale {stale})"
 

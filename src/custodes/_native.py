@@ -41,12 +41,8 @@ def _module_name(path: str) -> str:
 
 
 def _extension(source: Path) -> Path | None:
-    stem = source.parent / source.stem
-    for suffix in _SUFFIXES:
-        candidate = stem.with_name(stem.name + suffix)
-        if candidate.exists():
-            return candidate
-    return None
+    """The compiled extension beside a module's .py (rules.py: rules.cpython-311-....so), if any."""
+    return next((c for c in (source.with_suffix(s) for s in _SUFFIXES) if c.exists()), None)
 
 
 def status(root: Path = _ROOT, compiled: tuple[str, ...] = COMPILED) -> tuple[str, list[str]]:
@@ -83,9 +79,9 @@ class _SourceFinder:
                                                       submodule_search_locations=locations)
 
 
-def sources_asked() -> bool:
-    """Is CUSTODES_SOURCES set, to run the Python sources of the compiled modules?"""
-    return os.environ.get("CUSTODES_SOURCES", "").strip().lower() in ("1", "true", "yes")
+def env_flag(name: str) -> bool:
+    """Is the environment variable set to 1, true or yes (CUSTODES_PURE, CUSTODES_SOURCES)?"""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
 def engine() -> str:
@@ -97,10 +93,12 @@ def engine() -> str:
 def use_sources_when_needed() -> None:
     """Run every compiled module from its source when any of them was edited after the build,
     or when CUSTODES_SOURCES asks for it. Call before any compiled module is imported."""
-    state, stale = status()
-    if (state != "stale" and not sources_asked()) or any(isinstance(f, _SourceFinder) for f in sys.meta_path):
+    if any(isinstance(f, _SourceFinder) for f in sys.meta_path):
         return
-    if state == "stale" and not sources_asked():
+    if not env_flag("CUSTODES_SOURCES"):
+        state, stale = status()
+        if state != "stale":
+            return
         print(f"custodes: {', '.join('src/' + p for p in stale)} changed after it was compiled; "
               "running the Python sources (slower). Run scripts/setup to compile again.", file=sys.stderr)
     sys.meta_path.insert(0, _SourceFinder({_module_name(p): _ROOT / p for p in COMPILED}))
