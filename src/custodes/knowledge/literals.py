@@ -10,11 +10,11 @@ necessary condition only, so results are identical with or without it.
 from __future__ import annotations
 
 import re
-from typing import Any
 from re import _compiler, _parser  # type: ignore[attr-defined]  # not in typeshed
 from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, AT_BEGINNING, AT_BEGINNING_LINE, AT_BEGINNING_STRING, AT_END,
                            AT_END_LINE, AT_END_STRING, ATOMIC_GROUP, BRANCH,
                            CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NOT_LITERAL, POSSESSIVE_REPEAT, SUBPATTERN)
+from typing import Any
 
 import _sre
 
