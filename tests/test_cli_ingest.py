@@ -91,6 +91,12 @@ def test_an_unusable_database_is_one_clear_line(tmp_path):
 
 def test_ingest_help_documents_every_option():
     done = custodes("ingest", "--help", env={"COLUMNS": "200"})
-    for option in ("--db", "--quiet", "--workers", "sources", "CUSTODES_DB"):
+    for option in ("--db", "--quiet", "--workers", "--commit-every", "sources", "CUSTODES_DB"):
         assert option in done.stdout
     assert "Example: custodes ingest" in done.stdout
+
+
+def test_commit_every_must_be_positive(tmp_path):
+    done = custodes("ingest", str(tmp_path), "--db", str(tmp_path / "c.db"), "--commit-every", "0")
+    assert done.returncode == 2 and "--commit-every" in done.stderr
+    assert not (tmp_path / "c.db").exists()
