@@ -431,12 +431,11 @@ class _Run:
 
     def __init__(self, store: Store, *, workers: int, extractor: Extractor | None,
                  progress: ProgressCallback | None, on_error: ErrorCallback | None,
-                 read_options: Any = None, db: str | None = None,
-                 commit_every: int = MIN_DOCS_PER_TRANSACTION) -> None:
-        if commit_every < 1:
+                 read_options: Any = None, db: str | None = None, commit_every: int | None = None) -> None:
+        if commit_every is not None and commit_every < 1:
             raise ValueError(f"commit_every must be at least 1, not {commit_every}")
         self.store = store
-        self.commit_every = commit_every
+        self.commit_every = commit_every or MIN_DOCS_PER_TRANSACTION
         self.workers = max(1, workers)
         self.extractor = extractor
         self.progress = progress
@@ -606,7 +605,7 @@ def ingest_documents(items: Iterable[Document | IngestError], db: str | Store | 
                      workers: int | None = 1, extractor: Extractor | None = None,
                      progress: ProgressCallback | None = None,
                      on_error: ErrorCallback | None = None, read_options: Any = None,
-                     commit_every: int = MIN_DOCS_PER_TRANSACTION) -> IngestSummary:
+                     commit_every: int | None = None) -> IngestSummary:
     """Store already-read Documents (and record IngestErrors); the engine under `ingest`.
 
     `items` may also hold custodes.ingest.dispatch.PendingFile: files read, with
@@ -637,7 +636,7 @@ def _reachable(store: Store, db: str | Store | None) -> str | None:
 
 def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: int | None = None,
            progress: ProgressCallback | None = None, on_error: ErrorCallback | None = None,
-           extractor: Extractor | None = None, commit_every: int = MIN_DOCS_PER_TRANSACTION,
+           extractor: Extractor | None = None, commit_every: int | None = None,
            **read_options: Any) -> IngestSummary:
     """Read every source (files, folders, URLs, "-"), extract, store, and rebuild deployments.
 
@@ -645,7 +644,7 @@ def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: in
     `workers`: processes that read, extract and sign documents (default: CPU count;
     1 does everything in this process, which then only writes otherwise).
     `commit_every`: documents written per transaction, at least (when the workers have that
-    many ready): a kill loses at most those not yet committed; more is faster.
+    many ready; default MIN_DOCS_PER_TRANSACTION): a kill loses at most those not yet committed; more is faster.
     `read_options` go to `custodes.ingest.iter_documents` (max_doc_bytes, timeout_s, ...).
 
     >>> summary = ingest(["examples/"], db="custodes.db")   # doctest: +SKIP
