@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import ahocorasick
-
 from custodes.knowledge import (Place, Term, Vendor, gazetteer, normalise, straighten,
                                 technology_terms, vendors)
+from custodes.knowledge.aho import automaton
 
 
 @dataclass(slots=True)
@@ -29,16 +28,14 @@ class Mention:
 
 @dataclass(slots=True)
 class _Matchers:
-    lower: ahocorasick.Automaton
-    cased: ahocorasick.Automaton
+    lower: Any  # knowledge.aho automata; values: the key's payloads
+    cased: Any
     cased_longest: int  # characters in the longest cased key
-    cased_terms: tuple[str, ...]  # the cased keys that name a technology (product names)
+    cased_terms: Any  # the cased keys that name a technology (product names); values: their lengths
 
 
 @lru_cache(maxsize=1)
 def matchers() -> _Matchers:
-    lower = ahocorasick.Automaton()
-    cased = ahocorasick.Automaton()
     lower_keys: dict[str, list] = {}
     cased_keys: dict[str, list] = {}
 
@@ -66,40 +63,19 @@ def matchers() -> _Matchers:
                     put(lower_keys, normalise(name), payload)
     for name, place in gazetteer().places.items():
         put(cased_keys, straighten(name), ("place", place))
-    # each key carries its length, its payloads and whether one of them matches as a word prefix
-    for automaton, keys in ((lower, lower_keys), (cased, cased_keys)):
-        for key, entries in keys.items():
-            prefix = any(kind == "tech" and value.prefix for kind, value in entries)
-            automaton.add_word(key, (len(key), entries, prefix))
-        automaton.make_automaton()
-    cased_terms = tuple(key for key, payloads in cased_keys.items() if any(kind == "tech" for kind, _ in payloads))
+    # each key carries its payloads, and may match as a word prefix when one of them says so
+    lower, cased = (automaton(list(keys), list(keys.values()),
+                              [any(kind == "tech" and value.prefix for kind, value in entries)
+                               for entries in keys.values()])
+                    for keys in (lower_keys, cased_keys))
+    terms = [key for key, payloads in cased_keys.items() if any(kind == "tech" for kind, _ in payloads)]
+    cased_terms = automaton(terms, [len(key) for key in terms])
     return _Matchers(lower, cased, max(map(len, cased_keys), default=0), cased_terms)
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
-def _hits(automaton, haystack: str, plural_ok: bool, lo: int = 0, hi: int | None = None) -> list:
+def _hits(matcher: Any, haystack: str, plural_ok: bool, lo: int = 0, hi: int = -1) -> list:
     """Whole-word matches in haystack[lo:hi] as (start, end, payloads), overlaps included."""
-    n = len(haystack)
-    found = []
-    for last, (length, payloads, prefix) in automaton.iter(haystack, lo, n if hi is None else hi):
-        start, end = last - length + 1, last + 1
-        if start > 0 and haystack[start - 1].isalnum() and haystack[start].isalnum():
-            continue
-        if end < n and haystack[end].isalnum() and haystack[end - 1].isalnum():
-            if prefix:
-                while end < n and haystack[end].isalpha():
-                    end += 1
-            elif plural_ok and haystack[end] == "s" and (end + 1 == n or not haystack[end + 1].isalnum()):
-                end += 1
-            elif plural_ok and haystack.startswith("es", end) and (end + 2 == n or not haystack[end + 2].isalnum()):
-                end += 2
-            else:
-                continue
-        found.append((start, end, payloads))
-    return found
+    return matcher.words(haystack, plural_ok, lo, hi)
 
 
 def _leftmost_longest(found: list) -> list:
@@ -113,9 +89,9 @@ def _leftmost_longest(found: list) -> list:
     return kept
 
 
-def _scan(automaton, haystack: str, plural_ok: bool):
+def _scan(matcher: Any, haystack: str, plural_ok: bool):
     """Whole-word matches as (start, end, payloads), longest first where they overlap."""
-    return _leftmost_longest(_hits(automaton, haystack, plural_ok))
+    return _leftmost_longest(_hits(matcher, haystack, plural_ok))
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -136,12 +112,7 @@ class MentionScan:
     def technology_starts(self) -> list[int]:
         """Where technology terms may start: every one mentions() reports, perhaps more."""
         starts = [start for start, _, payloads in self._lower if any(kind == "tech" for kind, _ in payloads)]
-        cased = straighten(self.text)
-        for key in matchers().cased_terms:
-            i = cased.find(key)
-            while i != -1:
-                starts.append(i)
-                i = cased.find(key, i + 1)
+        starts += [last - length + 1 for last, length in matchers().cased_terms.iter(straighten(self.text))]
         return sorted(starts)
 
     def mentions(self) -> list[Mention]:

@@ -20,7 +20,7 @@ from re._constants import (ANY, ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CA
                            GROUPREF_EXISTS, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL,
                            POSSESSIVE_REPEAT, RANGE, SUBPATTERN)
 
-import ahocorasick
+from custodes.knowledge.aho import automaton
 
 from custodes.knowledge.literals import (RequiredLiterals, alternatives_tried_in_order, anchored_at_start,
                                          top_branches, with_branches, within_lines)
@@ -357,11 +357,8 @@ class CueIndex:
             for literal, branches in literals.literals.items():
                 by_literal.setdefault(literal, []).append((name, branches))
         self.always = frozenset(always)
-        self.automaton = ahocorasick.Automaton()
-        for literal, entries in by_literal.items():
-            self.automaton.add_word(literal, (len(literal), tuple(entries)))
-        if by_literal:
-            self.automaton.make_automaton()
+        self.automaton = automaton(list(by_literal), [(len(literal), tuple(entries))
+                                                      for literal, entries in by_literal.items()])
 
     def hits(self, text: str) -> dict[Hashable, list] | None:
         """Per pattern name, (start, end, alternatives) of its required words in text; None for
@@ -371,10 +368,9 @@ class CueIndex:
         if self.ignore_case and not text.islower():
             text = text.lower()
         found: dict = {}
-        if self.automaton.kind == ahocorasick.AHOCORASICK:
-            for last, (length, entries) in self.automaton.iter(text):
-                for name, branches in entries:
-                    found.setdefault(name, []).append((last - length + 1, last + 1, branches))
+        for last, (length, entries) in self.automaton.iter(text):
+            for name, branches in entries:
+                found.setdefault(name, []).append((last - length + 1, last + 1, branches))
         return found
 
     def within(self, text: str) -> "CuesWithin":

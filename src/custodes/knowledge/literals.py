@@ -18,7 +18,7 @@ from typing import Any
 
 import _sre
 
-import ahocorasick
+from custodes.knowledge.aho import automaton
 
 # the non-ASCII characters that match an ASCII letter when case is ignored (İ ı ſ K)
 _ASCII_PARTNERS = (0x130, 0x131, 0x17F, 0x212A)
@@ -129,7 +129,7 @@ class RequiredLiterals:
     __slots__ = ("automaton", "n_branches", "always", "literals")
 
     def __init__(self, tree: _parser.SubPattern, ignore_case: bool):
-        self.automaton: Any = None  # an ahocorasick.Automaton once there are literals
+        self.automaton: Any = None  # a knowledge.aho automaton once there are literals
         self.literals: dict[str, frozenset[int]] = {}  # each required string: the alternatives that need it
         self.n_branches = len(top_branches(tree))
         # an alternative anchored at the start is tried at one place only: cheaper than a look for its words
@@ -143,11 +143,8 @@ class RequiredLiterals:
             for literal in need or ():
                 by_literal.setdefault(literal, set()).add(i)
         self.literals = {literal: frozenset(indices) for literal, indices in by_literal.items()}
-        automaton = ahocorasick.Automaton()
-        for literal, indices in self.literals.items():
-            automaton.add_word(literal, (len(literal), indices))
-        automaton.make_automaton()
-        self.automaton = automaton
+        self.automaton = automaton(list(self.literals),
+                                   [(len(literal), indices) for literal, indices in self.literals.items()])
 
     def possible(self, text: str, start: int, end: int) -> frozenset[int]:
         """Indices of the alternatives that may match within text[start:end]."""
