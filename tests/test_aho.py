@@ -30,7 +30,8 @@ def occurrences(keys: list[str], text: str, start: int = 0, end: int | None = No
 
 
 def whole_words(keys: list[str], prefix: list[bool], text: str, plural_ok: bool) -> list[tuple[int, int, int]]:
-    """The whole-word matches as words() defines them, worked out key by key."""
+    """The whole-word matches as words() defines them, worked out key by key, by start, the
+    shorter key first."""
     out = []
     n = len(text)
     for last, k in occurrences(keys, text):
@@ -48,8 +49,8 @@ def whole_words(keys: list[str], prefix: list[bool], text: str, plural_ok: bool)
                 stop += 2
             else:
                 continue
-        out.append((first, stop, k))
-    return out
+        out.append((first, len(keys[k]), stop, k))
+    return [(first, stop, k) for first, _, stop, k in sorted(out)]
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS, ids=lambda c: c.__module__)

@@ -21,6 +21,10 @@
 #include <string.h>
 
 #define ROOT 0
+#define NONE (-1)
+/* a transition's target with this bit set: a key ends at the target (itself or a suffix) */
+#define OUTPUT_BIT ((int32_t)0x80000000)
+#define STATE_MASK 0x7fffffff
 #define DENSE_BUDGET_CELLS (512 * 1024) /* transitions in dense rows, per automaton (2 MiB) */
 
 typedef struct {
@@ -39,10 +43,10 @@ typedef struct {
     int32_t *key_of;         /* key ending at the state, or -1 */
     int32_t *out_link;       /* nearest proper suffix state where a key ends, or -1 */
     int32_t *dense_index;    /* row in dense, or -1 */
-    int32_t *dense;          /* n_dense * n_classes */
+    int32_t *dense;          /* n_dense * n_classes; targets carry OUTPUT_BIT */
     int32_t *child_start;    /* children of state s: child_start[s] .. child_start[s + 1] */
     uint16_t *child_class;
-    int32_t *child_state;
+    int32_t *child_state;    /* targets carry OUTPUT_BIT */
 } Automaton;
 
 /* ---- building ---------------------------------------------------------------------------- */
@@ -185,16 +189,16 @@ static inline int32_t sparse_child(const Automaton *a, int32_t s, uint16_t c) {
         if (a->child_class[mid] < c) lo = mid + 1;
         else hi = mid;
     }
-    return (lo < a->child_start[s + 1] && a->child_class[lo] == c) ? a->child_state[lo] : -1;
+    return (lo < a->child_start[s + 1] && a->child_class[lo] == c) ? a->child_state[lo] : NONE;
 }
 
-/* The state after reading a character of class c in state s. */
+/* The state after reading a character of class c in state s (with OUTPUT_BIT once built). */
 static inline int32_t step(const Automaton *a, int32_t s, uint16_t c) {
     for (;;) {
         int32_t row = a->dense_index[s];
         if (row >= 0) return a->dense[(Py_ssize_t)row * a->n_classes + c];
         int32_t next = sparse_child(a, s, c);
-        if (next >= 0) return next;
+        if (next != NONE) return next;
         s = a->fail[s];
     }
 }
@@ -275,8 +279,8 @@ static int build(Automaton *a, PyObject *keys) {
             if (u != ROOT) {
                 f = a->fail[u];
                 int32_t g;
-                while ((g = sparse_child(a, f, c)) < 0 && f != ROOT) f = a->fail[f];
-                f = g >= 0 ? g : ROOT;
+                while ((g = sparse_child(a, f, c)) == NONE && f != ROOT) f = a->fail[f];
+                f = g != NONE ? g : ROOT;
             }
             a->fail[v] = f;
             a->out_link[v] = a->key_of[f] >= 0 ? f : a->out_link[f];
@@ -304,10 +308,16 @@ static int build(Automaton *a, PyObject *keys) {
         int32_t *cells = a->dense + (Py_ssize_t)row * a->n_classes;
         for (Py_ssize_t c = 0; c < a->n_classes; c++) {
             int32_t next = sparse_child(a, s, (uint16_t)c);
-            cells[c] = next >= 0 ? next : (s == ROOT ? ROOT : step(a, a->fail[s], (uint16_t)c));
+            cells[c] = next != NONE ? next : (s == ROOT ? ROOT : step(a, a->fail[s], (uint16_t)c));
         }
         a->dense_index[s] = row++;
     }
+    /* last, mark the targets where a key ends: the scan then reads no other array per character */
+    for (Py_ssize_t i = 0; i < n_dense * a->n_classes; i++)
+        if (a->key_of[a->dense[i]] >= 0 || a->out_link[a->dense[i]] >= 0) a->dense[i] |= OUTPUT_BIT;
+    for (int32_t e = 0; e < edges; e++)
+        if (a->key_of[a->child_state[e]] >= 0 || a->out_link[a->child_state[e]] >= 0)
+            a->child_state[e] |= OUTPUT_BIT;
     ok = 0;
     goto done;
 nomem:
@@ -408,8 +418,8 @@ static int bounds(PyObject *text, Py_ssize_t *start, Py_ssize_t *end) {
     return 0;
 }
 
-/* Calls emit(state at the end of each match, position of its last character) for every key
-   occurrence in text[start:end], by position, longest first at one position. */
+/* Runs the statements given for every key occurrence in text[start:end] (key_: the key,
+   last_: the position of its last character), by position, longest first at one position. */
 #define SCAN(...)                                                                                \
     do {                                                                                         \
         int kind_ = PyUnicode_KIND(text);                                                        \
@@ -421,14 +431,21 @@ static int bounds(PyObject *text, Py_ssize_t *start, Py_ssize_t *end) {
                 s_ = ROOT;                                                                       \
                 continue;                                                                        \
             }                                                                                    \
-            s_ = step(a, s_, c_);                                                                \
+            int32_t t_ = step(a, s_, c_);                                                        \
+            s_ = t_ & STATE_MASK;                                                                \
+            if (!(t_ & OUTPUT_BIT)) continue;                                                    \
             for (int32_t o_ = a->key_of[s_] >= 0 ? s_ : a->out_link[s_]; o_ >= 0; o_ = a->out_link[o_]) { \
                 int32_t key_ = a->key_of[o_];                                                    \
                 Py_ssize_t last_ = i_;                                                           \
-                __VA_ARGS__;                                                                        \
+                __VA_ARGS__;                                                                     \
             }                                                                                    \
         }                                                                                        \
     } while (0)
+
+/* str.isalnum() of one character; a table for the first 256 */
+static char latin_alnum[256];
+
+static inline int is_alnum(Py_UCS4 ch) { return ch < 256 ? latin_alnum[ch] : Py_UNICODE_ISALNUM(ch); }
 
 static PyObject *append_pair(PyObject *out, PyObject *first, PyObject *second) {
     PyObject *pair = first && second ? PyTuple_Pack(2, first, second) : NULL;
@@ -460,10 +477,13 @@ static PyObject *Automaton_iter(Automaton *a, PyObject *args) {
 }
 
 PyDoc_STRVAR(words_doc, "words(text, plural_ok, start=0, end=len(text)) -> [(start, end, value)]: the key\n"
-                        "occurrences in text[start:end] that are whole words of text, overlaps included.\n"
-                        "A prefix key runs on to the end of its word; with plural_ok a key may take an\n"
-                        "'s' or 'es' that ends the word.");
+                        "occurrences in text[start:end] that are whole words of text, overlaps included, by\n"
+                        "start, the shorter key first. A prefix key runs on to the end of its word; with\n"
+                        "plural_ok a key may take an 's' or 'es' that ends the word.");
 
+/* A whole-word match starts where a word starts (or at a character that is no letter or digit),
+   so the trie is walked from those places only: no failure links, and the few states near the
+   root that a walk touches stay in the cache. */
 static PyObject *Automaton_words(Automaton *a, PyObject *args) {
     PyObject *text;
     int plural_ok;
@@ -473,35 +493,48 @@ static PyObject *Automaton_words(Automaton *a, PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
+    const int32_t *root_row = a->dense + (Py_ssize_t)a->dense_index[ROOT] * a->n_classes;
 #define CH(i) PyUnicode_READ(kind, data, (i))
-#define ALNUM(i) Py_UNICODE_ISALNUM(CH(i))
     PyObject *out = PyList_New(0);
     if (!out) return NULL;
-    SCAN({
-        Py_ssize_t first = last_ - a->key_length[key_] + 1, stop = last_ + 1;
-        if (first > 0 && ALNUM(first - 1) && ALNUM(first)) continue;
-        if (stop < n && ALNUM(stop) && ALNUM(stop - 1)) {
-            if (a->prefix[key_]) {
-                while (stop < n && Py_UNICODE_ISALPHA(CH(stop))) stop++;
-            } else if (plural_ok && CH(stop) == 's' && (stop + 1 == n || !ALNUM(stop + 1))) {
-                stop += 1;
-            } else if (plural_ok && stop + 1 < n && CH(stop) == 'e' && CH(stop + 1) == 's' &&
-                       (stop + 2 == n || !ALNUM(stop + 2))) {
-                stop += 2;
-            } else {
-                continue;
+    int previous_alnum = start > 0 && is_alnum(CH(start - 1));
+    for (Py_ssize_t first = start; first < end; first++) {
+        int alnum = is_alnum(CH(first));
+        int inside_word = previous_alnum && alnum;
+        previous_alnum = alnum;
+        if (inside_word) continue;
+        int32_t s = ROOT;
+        for (Py_ssize_t last = first; last < end; last++) {
+            uint16_t c = class_of(a, CH(last));
+            if (c == 0) break;
+            int32_t t = s == ROOT ? root_row[c] : sparse_child(a, s, c);
+            if (t == NONE || (t & STATE_MASK) == ROOT) break;
+            s = t & STATE_MASK;
+            int32_t key = a->key_of[s];
+            if (key < 0) continue;
+            Py_ssize_t stop = last + 1;
+            if (stop < n && is_alnum(CH(stop)) && is_alnum(CH(stop - 1))) {
+                if (a->prefix[key]) {
+                    while (stop < n && Py_UNICODE_ISALPHA(CH(stop))) stop++;
+                } else if (plural_ok && CH(stop) == 's' && (stop + 1 == n || !is_alnum(CH(stop + 1)))) {
+                    stop += 1;
+                } else if (plural_ok && stop + 1 < n && CH(stop) == 'e' && CH(stop + 1) == 's' &&
+                           (stop + 2 == n || !is_alnum(CH(stop + 2)))) {
+                    stop += 2;
+                } else {
+                    continue;
+                }
             }
+            PyObject *hit = Py_BuildValue("(nnO)", first, stop, a->values[key]);
+            if (!hit || PyList_Append(out, hit) < 0) {
+                Py_XDECREF(hit);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(hit);
         }
-        PyObject *hit = Py_BuildValue("(nnO)", first, stop, a->values[key_]);
-        if (!hit || PyList_Append(out, hit) < 0) {
-            Py_XDECREF(hit);
-            Py_DECREF(out);
-            return NULL;
-        }
-        Py_DECREF(hit);
-    });
+    }
 #undef CH
-#undef ALNUM
     return out;
 }
 
@@ -540,6 +573,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__aho(void) {
+    for (Py_UCS4 ch = 0; ch < 256; ch++) latin_alnum[ch] = (char)Py_UNICODE_ISALNUM(ch);
     if (PyType_Ready(&AutomatonType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

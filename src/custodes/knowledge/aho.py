@@ -49,7 +49,7 @@ class PyAutomaton:
 
     def words(self, text: str, plural_ok: bool, start: int = 0, end: int = -1) -> list[tuple[int, int, Any]]:
         """The key occurrences in text[start:end] that are whole words of text, as (start, end,
-        value), overlaps included. A prefix key runs on to the end of its word ("surveil" in
+        value), overlaps included, by start, the shorter key first. A prefix key runs on to the end of its word ("surveil" in
         "surveillance"); with plural_ok a key may take an "s" or "es" that ends the word."""
         if not self._values:
             return []
@@ -70,8 +70,9 @@ class PyAutomaton:
                     stop += 2
                 else:
                     continue
-            found.append((first, stop, self._values[i]))
-        return found
+            found.append((first, self._lengths[i], stop, self._values[i]))
+        found.sort(key=lambda hit: hit[:2])
+        return [(first, stop, value) for first, _, stop, value in found]
 
 
 def _compiled() -> Any:
