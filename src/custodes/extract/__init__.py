@@ -313,9 +313,9 @@ class _WhenAsked:
         return self._answer
 
 
-def _is_private_document(text: str) -> bool:
-    """Does the text use consumer-use words often enough to be about private use throughout?"""
-    return cues()["private"].matches_at_least(normalise(text), PRIVATE_DOCUMENT_CUES)
+def _is_private_document(normalised: str) -> bool:
+    """Does the (normalised) text use consumer-use words often enough to be about private use throughout?"""
+    return cues()["private"].matches_at_least(normalised, PRIVATE_DOCUMENT_CUES)
 
 
 def _any_start_in(starts: list[int], spans: list[tuple[int, int]]) -> bool:
@@ -371,7 +371,7 @@ def _extract(text: str, *, title: str | None, doc: Document | None, url: str | N
     if main is None and url:
         main = url_country(url)
     # a review of phones or doorbells: only sentences that name a state body count
-    private_document = _WhenAsked(lambda: _is_private_document(text))
+    private_document = _WhenAsked(lambda: _is_private_document(scan.normalised))
     drafts = []
     last_user: tuple[int, str] | None = None
     context_vendors: list[tuple[str, str | None]] = []

@@ -103,11 +103,12 @@ class MentionScan:
     """find_mentions in two steps: the lower-case pass, which is enough to tell where a text
     may name a technology, then the rest (places, cased names) only when it is wanted."""
 
-    __slots__ = ("text", "_lower")
+    __slots__ = ("text", "normalised", "_lower")
 
     def __init__(self, text: str):
         self.text = text
-        self._lower = _scan(matchers().lower, normalise(text), plural_ok=True)
+        self.normalised = normalise(text)  # what the lower-case pass reads; the caller may reuse it
+        self._lower = _scan(matchers().lower, self.normalised, plural_ok=True)
 
     def technology_starts(self) -> list[int]:
         """Where technology terms may start: every one mentions() reports, perhaps more."""
