@@ -13,6 +13,7 @@ This file is read by setup.py before custodes is installed: standard library onl
 """
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import importlib.util
 import os
@@ -82,6 +83,17 @@ class _SourceFinder:
 def env_flag(name: str) -> bool:
     """Is the environment variable set to 1, true or yes (CUSTODES_PURE, CUSTODES_SOURCES)?"""
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def c_extension(name: str):
+    """The C extension custodes.<name> (_aho, _minhash), or None where setup did not build it
+    or CUSTODES_SOURCES asks for the Python code that does the same."""
+    if env_flag("CUSTODES_SOURCES"):
+        return None
+    try:
+        return importlib.import_module(f"custodes.{name}")
+    except ImportError:
+        return None
 
 
 def engine() -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
+from custodes._native import c_extension
 from custodes.model import Claim, content_id
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 
 SIGNATURE_CHUNK = 2048  # shingles permuted at once: bounds memory on a very long text
+_MINHASH = c_extension("_minhash")  # the loop below in C, where setup built it
 
 
 def signature(text: str) -> bytes | None:
@@ -113,13 +115,20 @@ def signature(text: str) -> bytes | None:
 
     The values of datasketch's MinHash (scheme "affine32", the shingle hashes as
     input): each hash goes through the MurmurHash3 finalizer, then a * h + b mod 2^32
-    per permutation, and the minimum per permutation is kept; computed here in
-    numpy in one pass instead of through a Python list.
+    per permutation, and the minimum per permutation is kept; computed in one pass,
+    by custodes._minhash or else numpy, instead of through a Python list.
     """
     parts = _shingle_hashes(text)  # a repeated shingle changes no minimum: no need to drop repeats
     if not len(parts):
         return None
     a, b = _permutations()
+    if _MINHASH is not None:
+        return _MINHASH.signature(np.ascontiguousarray(parts, dtype=np.uint32), a, b)
+    return _numpy_signature(parts, a, b)
+
+
+def _numpy_signature(parts: np.ndarray, a: np.ndarray, b: np.ndarray) -> bytes:
+    """signature's minimums with numpy, a chunk of shingles at a time."""
     mins = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     for start in range(0, len(parts), SIGNATURE_CHUNK):
         hv = _fmix32(parts[start:start + SIGNATURE_CHUNK]).reshape(-1, 1)

@@ -12,7 +12,7 @@ from typing import Any
 
 import ahocorasick
 
-from custodes._native import env_flag
+from custodes._native import c_extension
 
 
 class PyAutomaton:
@@ -75,18 +75,8 @@ class PyAutomaton:
         return [(first, stop, value) for first, _, stop, value in found]
 
 
-def _compiled() -> Any:
-    """custodes._aho.Automaton, or None where it was not built or the sources are asked for."""
-    if env_flag("CUSTODES_SOURCES"):
-        return None
-    try:
-        from custodes._aho import Automaton
-    except ImportError:
-        return None
-    return Automaton
-
-
-_COMPILED = _compiled()
+_C = c_extension("_aho")
+_COMPILED = _C.Automaton if _C is not None else None
 
 
 def implementation() -> str:

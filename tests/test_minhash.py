@@ -1,0 +1,51 @@
+"""MinHash signatures: custodes._minhash (C), resolve's numpy code and datasketch agree."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custodes import _native, resolve
+
+C = _native.c_extension("_minhash")
+needs_c = pytest.mark.skipif(C is None, reason="custodes._minhash not built (CUSTODES_PURE or CUSTODES_SOURCES)")
+uint32s = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=300)
+
+
+@needs_c
+@settings(max_examples=200, deadline=None)
+@given(hashes=uint32s)
+def test_the_c_loop_gives_numpys_minimums(hashes):
+    parts = np.array(hashes, dtype=np.uint32)
+    a, b = resolve._permutations()
+    assert C.signature(parts, a, b) == resolve._numpy_signature(parts, a, b)
+
+
+def test_a_signature_is_datasketchs_minhash_of_the_shingle_hashes():
+    from datasketch import MinHash
+
+    text = ("The interior ministry said the new cameras at the northern border crossing "
+            "would read number plates and faces of everyone passing through, day and night.")
+    reference = MinHash(num_perm=resolve.NUM_PERM, seed=resolve.MINHASH_SEED, scheme="affine32",
+                        hashfunc=int)  # the shingle hashes are the input, as resolve feeds them
+    for h in resolve.shingles(text):
+        reference.update(int(h))
+    expected = np.asarray(reference.hashvalues, dtype="<u4").tobytes()
+    assert resolve.signature(text) == expected
+    parts = resolve.shingles(text)
+    assert resolve._numpy_signature(parts, *resolve._permutations()) == expected
+
+
+@needs_c
+def test_buffers_that_are_not_uint32_are_refused():
+    a, b = resolve._permutations()
+    with pytest.raises(TypeError, match="hashes must be a contiguous buffer of uint32"):
+        C.signature(np.arange(5, dtype=np.int64), a, b)
+    with pytest.raises(ValueError, match="one value per permutation"):
+        C.signature(np.arange(5, dtype=np.uint32), a, b[:, :10].copy())
+
+
+@needs_c
+def test_signature_uses_the_c_loop_when_it_is_built():
+    assert resolve._MINHASH is C
