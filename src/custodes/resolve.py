@@ -264,7 +264,12 @@ def plan_clusters(store: "Store", documents: Sequence[tuple[str, bytes | None, l
         candidates: set[str] = set()
         for key in keys:
             stored = stored_members.get(key, ())
-            earlier = batch_members.setdefault(key, [])
+            earlier = batch_members.get(key)
+            if earlier is None:  # most keys: the first of the batch, and no stored member either
+                batch_members[key] = [doc_id]
+                if stored:  # None when the key has too many members
+                    candidates.update(stored)
+                continue
             if stored is not None and len(stored) + len(earlier) <= MAX_DOCUMENTS_PER_BAND:
                 candidates.update(stored)
                 candidates.update(earlier)
