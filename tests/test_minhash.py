@@ -49,3 +49,10 @@ def test_buffers_that_are_not_uint32_are_refused():
 @needs_c
 def test_signature_uses_the_c_loop_when_it_is_built():
     assert resolve._MINHASH is C
+
+
+def test_the_c_loop_is_built_unless_the_install_is_pure():
+    if _native.env_flag("CUSTODES_PURE"):
+        pytest.skip("CUSTODES_PURE is set: custodes was installed as Python")
+    expected_built = not _native.env_flag("CUSTODES_SOURCES")
+    assert (C is not None) == expected_built, "scripts/setup did not build custodes._minhash"

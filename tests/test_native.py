@@ -111,3 +111,21 @@ def test_a_stale_build_warns_and_still_extracts_correctly(tmp_path):
     assert where.endswith("rules.py") and int(claims) >= 1
     if _native.status()[0] == "compiled":
         assert "changed after it was compiled" in done.stderr and "rules.py" in done.stderr
+
+
+def test_a_c_extension_older_than_its_source_is_not_used(tmp_path, capsys):
+    package = tmp_path / "custodes"
+    package.mkdir()
+    source, built = package / "_kernel.c", package / f"_kernel{SUFFIX}"
+    source.write_text("/* edited */\n")
+    built.write_bytes(b"not a shared object")
+    now = time.time()
+    os.utime(source, (now, now))
+    os.utime(built, (now - 60, now - 60))
+    assert _native.c_extension("_kernel", root=tmp_path) is None
+    assert "src/custodes/_kernel.c changed after it was compiled" in capsys.readouterr().err
+
+
+def test_a_c_extension_that_was_never_built_is_none_without_a_word(tmp_path, capsys):
+    assert _native.c_extension("_not_built_anywhere", root=tmp_path) is None
+    assert capsys.readouterr().err == ""

@@ -85,10 +85,17 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
-def c_extension(name: str):
-    """The C extension custodes.<name> (_aho, _minhash), or None where setup did not build it
-    or CUSTODES_SOURCES asks for the Python code that does the same."""
+def c_extension(name: str, root: Path = _ROOT):
+    """The C extension custodes.<name> (_aho, _minhash), or None where setup did not build it,
+    where its .c was edited after the build (said once on standard error), or where
+    CUSTODES_SOURCES asks for the Python code that does the same."""
     if env_flag("CUSTODES_SOURCES"):
+        return None
+    source = root / "custodes" / f"{name}.c"
+    built = _extension(source)
+    if built is not None and source.exists() and source.stat().st_mtime > built.stat().st_mtime:
+        print(f"custodes: src/custodes/{name}.c changed after it was compiled; running its Python "
+              "equivalent (slower). Run scripts/setup to compile again.", file=sys.stderr)
         return None
     try:
         return importlib.import_module(f"custodes.{name}")
