@@ -10,7 +10,11 @@
    - the states nearest the root (where the scan spends its time) have a dense row of
      transitions, one per class, already resolved through their failure links;
    - deeper states keep their children sorted by class, found by binary search, and fall
-     back along failure links to a dense state.
+     back along failure links to a dense state;
+   - a transition's target carries a bit that says whether a key ends there, so the scan
+     reads no other array at most characters;
+   - whole-word scans (words) need no failure links at all: they walk the trie from the
+     places where a word starts.
 
    Results are lists built in one call, so no Python object is made per character. */
 
