@@ -180,8 +180,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from custodes import _native
 
+    from custodes.knowledge import aho
+
     engine = _native.engine()  # compiled by mypyc (scripts/setup), or running the Python sources
+    automaton = aho.implementation()  # custodes._aho (C) or pyahocorasick
     figures: dict = {"seed": args.seed, "python": platform.python_version(), "engine": engine,
+                     "automaton": automaton,
                      "knowledge_load_s": load_s, "extract": full, "memory": memory}
     rows = [("custodes extract_document", full)]
     if args.baseline_docs > 0:
@@ -200,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
                         "ratio_compiled_to_sources_cpu": sources["cpu_seconds"] / compiled["cpu_seconds"]})
 
     print(f"extraction speed: seed {args.seed}, Python {figures['python']}, one process, one thread, "
-          f"engine {engine} ({', '.join(p.removeprefix('custodes/') for p in _native.COMPILED)})")
+          f"engine {engine} ({', '.join(p.removeprefix('custodes/') for p in _native.COMPILED)}), "
+          f"Aho-Corasick automaton in {automaton}")
     print(f"{'':30} {'docs':>8} {'MB':>8} {'seconds':>9} {'cpu s':>9} {'docs/s':>9} {'MB/s':>7}")
     for label, row in rows:
         docs_s, mb_s = rate(row)
