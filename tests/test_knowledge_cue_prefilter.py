@@ -4,9 +4,11 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custodes.knowledge import cues, cues_in, normalise, settings_in
-from custodes.knowledge.casefold import CueIndex, CuePattern, lowers_simply
+from custodes.knowledge.casefold import CueIndex, CuePattern, is_lower, lowers_simply
 from custodes.knowledge.literals import RequiredLiterals, top_branches
 from re import _parser
 
@@ -176,3 +178,10 @@ def test_patterns_left_out_as_candidates_cannot_match():
             if name not in kept:
                 assert pattern.original.search(text) is None, (name, text)
         assert kept == [n for n in index.patterns if n in kept]  # in the index's order
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("aZ9 .-'éÉßİǅ\u0130\u1e9e"), max_size=12) | st.text(max_size=12))
+def test_is_lower_answers_as_str_islower_asked_again_or_not(text):
+    assert is_lower(text) == text.islower()
+    assert is_lower(text) == text.islower()  # the remembered answer

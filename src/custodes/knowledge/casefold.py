@@ -131,6 +131,25 @@ def lowers_simply(text: str) -> bool:
     return True
 
 
+_lower_cache: dict[str, bool] = {}
+_LOWER_CACHE_SIZE = 512  # the sentences of a document or two, and the document itself
+
+
+def is_lower(text: str) -> bool:
+    """text.islower(), remembered for the last few hundred texts: every cue pattern asks it of
+    the same sentence, and str.islower looks each character up in the Unicode tables."""
+    known = _lower_cache.get(text)
+    if known is None:
+        if len(_lower_cache) >= _LOWER_CACHE_SIZE:
+            _lower_cache.clear()
+        if text.isascii():  # no capital, and a letter: three byte-wise passes instead of table look-ups
+            known = text.lower() == text and text.upper() != text
+        else:
+            known = text.islower()
+        _lower_cache[text] = known
+    return known
+
+
 _NO_MATCH = object()  # _pick's answer when no alternative can match
 
 
@@ -208,10 +227,10 @@ class CuePattern(_Picking):
         if not text.isascii():
             if self._literals is None or (self._ignore_case and not lowers_simply(text)):
                 return self.original
-            lower = text.islower()
+            lower = is_lower(text)
             use_lower = False  # the copy without IGNORECASE is for ASCII text only
         elif self._ignore_case:
-            lower = text.islower() or not _UPPER.search(text)
+            lower = is_lower(text) or not _UPPER.search(text)
             use_lower = lower and self.lower_text is not None
         else:
             lower = use_lower = False
@@ -304,7 +323,7 @@ class CuePattern(_Picking):
         literals = self._literals
         found = 0
         if literals is not None and not literals.always and (not self._ignore_case or lowers_simply(string)):
-            words = string.lower() if self._ignore_case and not string.islower() else string
+            words = string.lower() if self._ignore_case and not is_lower(string) else string
             starts = literals.starts(words)
             if len(starts) < n:
                 return False
@@ -365,7 +384,7 @@ class CueIndex:
         text where ignoring case is more than lower-casing (see lowers_simply)."""
         if self.ignore_case and not lowers_simply(text):
             return None
-        if self.ignore_case and not text.islower():
+        if self.ignore_case and not is_lower(text):
             text = text.lower()
         found: dict = {}
         for last, (length, entries) in self.automaton.iter(text):
