@@ -116,6 +116,27 @@ _BOUNDARY = re.compile(r"""([.!?…]+)(["'’”)\]]*)(?:\s+(?=["'‘“(\[]?[A-
                        r"""|(?:(?<=[a-z]{3}[.!?])|(?<=[a-z]{3}[.!?]["'’”]))(?=[A-Z][a-z]))""")
 
 
+# every boundary starts with end punctuation: a search for that one character class skips ahead
+# at C speed, where a search for _BOUNDARY itself tries the whole pattern at every position
+_BOUNDARY_START = re.compile(r"[.!?…]")
+
+
+def _boundaries(chunk: str) -> list[re.Match]:
+    """_BOUNDARY.finditer(chunk), as a list: each match tried only where end punctuation is."""
+    out: list[re.Match] = []
+    pos = 0
+    while True:
+        start = _BOUNDARY_START.search(chunk, pos)
+        if start is None:
+            return out
+        m = _BOUNDARY.match(chunk, start.start())  # its look-behinds see the text before, as in a search
+        if m is None:
+            pos = start.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()
+
+
 def split_sentences(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
     """Sentences within the article spans, surviving abbreviations, quotes and list items."""
     out: list[Sentence] = []
@@ -128,7 +149,7 @@ def split_paragraph(out: list[Sentence], text: str, start: int, end: int, paragr
     """Append the sentences of one article span to out."""
     chunk = text[start:end]
     cursor = 0
-    for m in _BOUNDARY.finditer(chunk):
+    for m in _boundaries(chunk):
         stop = m.end(2)
         if m.group(1) == ".":
             stop_at = m.start(1)
