@@ -68,18 +68,20 @@ typedef struct {
     int32_t n, cap;
 } Trie;
 
+/* Resizes *array to cap items of item_size bytes; -1 (the array left as it was) when out of memory. */
+static int grow(void **array, size_t item_size, int32_t cap) {
+    void *resized = PyMem_Realloc(*array, item_size * (size_t)cap);
+    if (!resized) return -1;
+    *array = resized;
+    return 0;
+}
+
 static int trie_new_state(Trie *t, int32_t depth) {
     if (t->n == t->cap) {
         int32_t cap = t->cap ? t->cap * 2 : 1024;
-        Children *c = PyMem_Realloc(t->children, sizeof(Children) * cap);
-        if (!c) return -1;
-        t->children = c;
-        int32_t *k = PyMem_Realloc(t->key_of, sizeof(int32_t) * cap);
-        if (!k) return -1;
-        t->key_of = k;
-        int32_t *d = PyMem_Realloc(t->depth, sizeof(int32_t) * cap);
-        if (!d) return -1;
-        t->depth = d;
+        if (grow((void **)&t->children, sizeof(Children), cap) < 0 || grow((void **)&t->key_of, sizeof(int32_t), cap) < 0 ||
+            grow((void **)&t->depth, sizeof(int32_t), cap) < 0)
+            return -1;
         t->cap = cap;
     }
     memset(&t->children[t->n], 0, sizeof(Children));
@@ -109,12 +111,8 @@ static int trie_add_child(Trie *t, int32_t s, uint16_t c, int32_t child) {
     Children *ch = &t->children[s];
     if (ch->n == ch->cap) {
         int32_t cap = ch->cap ? ch->cap * 2 : 2;
-        uint16_t *cls = PyMem_Realloc(ch->cls, sizeof(uint16_t) * cap);
-        if (!cls) return -1;
-        ch->cls = cls;
-        int32_t *st = PyMem_Realloc(ch->state, sizeof(int32_t) * cap);
-        if (!st) return -1;
-        ch->state = st;
+        if (grow((void **)&ch->cls, sizeof(uint16_t), cap) < 0 || grow((void **)&ch->state, sizeof(int32_t), cap) < 0)
+            return -1;
         ch->cap = cap;
     }
     ch->cls[ch->n] = c;
