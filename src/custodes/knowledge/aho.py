@@ -49,8 +49,9 @@ class PyAutomaton:
 
     def words(self, text: str, plural_ok: bool, start: int = 0, end: int = -1) -> list[tuple[int, int, Any]]:
         """The key occurrences in text[start:end] that are whole words of text, as (start, end,
-        value), overlaps included, by start, the shorter key first. A prefix key runs on to the end of its word ("surveil" in
-        "surveillance"); with plural_ok a key may take an "s" or "es" that ends the word."""
+        value), overlaps included, by start, the shorter key first. A prefix key runs on to the
+        end of its word ("surveil" in "surveillance"); with plural_ok a key may take an "s" or
+        "es" that ends the word."""
         if not self._values:
             return []
         n = len(text)
