@@ -420,45 +420,10 @@ static int bounds(PyObject *text, Py_ssize_t *start, Py_ssize_t *end) {
     return 0;
 }
 
-/* Runs the statements given for every key occurrence in text[start:end] (key_: the key,
-   last_: the position of its last character), by position, longest first at one position. */
-#define SCAN(...)                                                                                \
-    do {                                                                                         \
-        int kind_ = PyUnicode_KIND(text);                                                        \
-        const void *data_ = PyUnicode_DATA(text);                                                \
-        int32_t s_ = ROOT;                                                                       \
-        for (Py_ssize_t i_ = start; i_ < end; i_++) {                                            \
-            uint16_t c_ = class_of(a, PyUnicode_READ(kind_, data_, i_));                         \
-            if (c_ == 0) {                                                                       \
-                s_ = ROOT;                                                                       \
-                continue;                                                                        \
-            }                                                                                    \
-            int32_t t_ = step(a, s_, c_);                                                        \
-            s_ = t_ & STATE_MASK;                                                                \
-            if (!(t_ & OUTPUT_BIT)) continue;                                                    \
-            for (int32_t o_ = a->key_of[s_] >= 0 ? s_ : a->out_link[s_]; o_ >= 0; o_ = a->out_link[o_]) { \
-                int32_t key_ = a->key_of[o_];                                                    \
-                Py_ssize_t last_ = i_;                                                           \
-                __VA_ARGS__;                                                                     \
-            }                                                                                    \
-        }                                                                                        \
-    } while (0)
-
 /* str.isalnum() of one character; a table for the first 256 */
 static char latin_alnum[256];
 
 static inline int is_alnum(Py_UCS4 ch) { return ch < 256 ? latin_alnum[ch] : Py_UNICODE_ISALNUM(ch); }
-
-static PyObject *append_pair(PyObject *out, PyObject *first, PyObject *second) {
-    PyObject *pair = first && second ? PyTuple_Pack(2, first, second) : NULL;
-    Py_XDECREF(first);
-    if (!pair || PyList_Append(out, pair) < 0) {
-        Py_XDECREF(pair);
-        return NULL;
-    }
-    Py_DECREF(pair);
-    return out;
-}
 
 PyDoc_STRVAR(iter_doc, "iter(text, start=0, end=len(text)) -> [(last, value)]: every key occurrence in\n"
                        "text[start:end], by the position of its last character (as pyahocorasick's iter).");
@@ -469,12 +434,29 @@ static PyObject *Automaton_iter(Automaton *a, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O|nn", &text, &start, &end) || bounds(text, &start, &end) < 0) return NULL;
     PyObject *out = PyList_New(0);
     if (!out) return NULL;
-    SCAN({
-        if (!append_pair(out, PyLong_FromSsize_t(last_), a->values[key_])) {
-            Py_DECREF(out);
-            return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int32_t s = ROOT;
+    for (Py_ssize_t last = start; last < end; last++) {
+        uint16_t c = class_of(a, PyUnicode_READ(kind, data, last));
+        if (c == 0) {  /* a character no key holds */
+            s = ROOT;
+            continue;
         }
-    });
+        int32_t t = step(a, s, c);
+        s = t & STATE_MASK;
+        if (!(t & OUTPUT_BIT)) continue;
+        /* the keys ending here: the state's own, then those of its suffixes, longest first */
+        for (int32_t o = a->key_of[s] >= 0 ? s : a->out_link[s]; o >= 0; o = a->out_link[o]) {
+            PyObject *hit = Py_BuildValue("(nO)", last, a->values[a->key_of[o]]);
+            if (!hit || PyList_Append(out, hit) < 0) {
+                Py_XDECREF(hit);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(hit);
+        }
+    }
     return out;
 }
 
