@@ -85,6 +85,23 @@ def test_a_crowded_band_stops_nominating_inside_a_batch_as_it_does_one_by_one(db
     assert len(expected["clusters"]) == len(entries)  # no one joined anyone
 
 
+def test_a_crowded_band_is_remembered_per_database(tmp_path):
+    """The writer remembers crowded band keys (they never nominate again); another database's
+    band with the same key and few members still nominates."""
+    crowd = [signed(f"Notice number {i}.", i, [7, 1000 + i]) for i in range(1, MAX_DOCUMENTS_PER_BAND + 2)]
+    latecomers = [signed(f"Notice number one, copy {n}.", 1, [7, 5000 + n]) for n in range(2)]
+    with open_store(tmp_path / "crowded.db") as crowded, open_store(tmp_path / "quiet.db") as quiet:
+        store_documents(crowded, crowd)
+        for latecomer in latecomers:  # the first finds band 7 crowded, the second is told so from memory
+            store_documents(crowded, [latecomer])
+            assert crowded.scalar("SELECT cluster_id FROM documents WHERE id = ?",
+                                  (latecomer[0].id,)) == latecomer[0].id
+        store_documents(quiet, crowd[:1])
+        store_documents(quiet, latecomers[:1])
+        first, late = crowd[0][0].id, latecomers[0][0].id
+        assert quiet.scalar("SELECT cluster_id FROM documents WHERE id = ?", (late,)) == min(first, late)
+
+
 def test_a_document_that_cannot_be_stored_fails_alone_in_its_batch(db_url, tmp_path, request):
     docs = with_claims([article_document(a) for a in corpus(12, seed=3, copies=(2, 3), syndicated_share=0.7)])
     outcomes = work(docs, bracket_extractor)

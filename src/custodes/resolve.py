@@ -185,13 +185,43 @@ _BAND_MEMBERS_SQL = {
 def _band_members(store: "Store", keys: Iterable[int]) -> dict[int, list[str] | None]:
     """The stored documents under each band key that has any: a list, or None when a key has more
     than MAX_DOCUMENTS_PER_BAND (boilerplate, which nominates no one)."""
-    keys = list(keys)
-    param = json.dumps(keys) if store.backend == "sqlite" else keys
+    capped = _capped_keys(store)
     members: dict[int, list[str]] = {}
-    for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
-        members.setdefault(key, []).append(document_id)
-    return {key: None if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND else found
-            for key, found in members.items()}
+    unknown = []
+    for key in keys:
+        if key in capped:
+            members[key] = [None]  # type: ignore[list-item]
+        else:
+            unknown.append(key)
+    if unknown:
+        param = json.dumps(unknown) if store.backend == "sqlite" else unknown
+        for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
+            members.setdefault(key, []).append(document_id)
+    found_members: dict[int, list[str] | None] = {}
+    for key, found in members.items():
+        if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND:
+            found_members[key] = None
+            if key not in capped:
+                capped[key] = None
+        else:
+            found_members[key] = found
+    while len(capped) > CAPPED_KEYS_KEPT:
+        del capped[next(iter(capped))]
+    return found_members
+
+
+# Band keys known to have more than MAX_DOCUMENTS_PER_BAND members, per database. A key's
+# members are never removed, so a key that nominates no one never will again, and its
+# members need not be counted again: on a large corpus a quarter of the keys a document
+# asks about are such keys. The oldest are forgotten first, so memory stays bounded.
+CAPPED_KEYS_KEPT = 20_000
+
+
+def _capped_keys(store: "Store") -> dict[int, None]:
+    capped = store.memo.get("capped_band_keys")
+    if capped is None:
+        capped = store.memo["capped_band_keys"] = {}
+    return capped
 
 
 # Signatures of recent candidates, kept in memory: the same documents come back as

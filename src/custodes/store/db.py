@@ -91,6 +91,9 @@ class Store:
         self.backend = backend
         self._sql_cache: dict[str, str] = {}
         self._in_transaction = False
+        # facts about this database that stay true while it lives, kept by the code that
+        # derives them (custodes.resolve: the LSH band keys known to nominate no one)
+        self.memo: dict[str, Any] = {}
 
     # -- SQL --------------------------------------------------------------
     def sql(self, statement: str) -> str:

@@ -10,6 +10,7 @@ that fails becomes a row in `errors`; the batch goes on.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -397,6 +398,20 @@ SQLITE_CACHE_KIB = 48 * 1024  # page cache of the writing connection: full by ~5
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # ~40 MB of WAL between checkpoints (SQLite's default: 1,000)
 
 
+class _collector_paused:
+    """Python's cycle collector paused for a block, as it was before afterwards. Writing a batch
+    makes many short-lived rows and no cycles; the collector would walk the live ones (the
+    batches in flight) every 700 allocations: ~4% of the writing process's time."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
+
+
 def _worker_init(parent_pid: int, db: str | None) -> None:
     """In a worker: end when the ingest process is gone (killed with SIGKILL, say), never linger;
     open a read-only look-up of the documents already stored."""
@@ -482,7 +497,8 @@ class _Run:
         if not ready:
             return
         try:
-            results = store_documents(self.store, ready)
+            with _collector_paused():
+                results = store_documents(self.store, ready)
         except Exception:
             self._rollback()
             for entry in ready:  # one at a time, so only a document that cannot be stored fails
