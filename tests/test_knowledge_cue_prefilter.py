@@ -185,3 +185,41 @@ def test_patterns_left_out_as_candidates_cannot_match():
 def test_is_lower_answers_as_str_islower_asked_again_or_not(text):
     assert is_lower(text) == text.islower()
     assert is_lower(text) == text.islower()  # the remembered answer
+
+
+LINES = ["Related stories", "  RELATED:  More from our reporters", "Read more: the camera tender",
+         "Share this article", "Accept all cookies to continue", "We use Cookies.", "By Jane Roe",
+         "By the end of the year the police will install 400 cameras.", "Subscribe to our newsletter",
+         "contact@example.org", "(c) 2025 Example Media. All rights reserved.", "Most read", "Menu",
+         "Popular with readers: cameras in Lagos", "Searchlight", "Sharing data with the ministry.",
+         "Trending now", "In other news, the council met.", "Sign up for updates", "Skip to main content"]
+
+
+@given(st.lists(st.sampled_from(LINES + [s.split(",")[0] for s in SENTENCES if s.isascii()]), min_size=1, max_size=3),
+       st.text(alphabet=" .:,;!?'-@()abcXYZ09\t", max_size=12), st.sampled_from(sorted(PATTERNS)))
+@settings(max_examples=400, deadline=None)
+def test_a_line_test_answers_as_a_search_of_the_line(parts, noise, name):
+    """Page lines are tested lower-cased, each alternative where it can match: the answer is the
+    cue's own search of the line as written."""
+    from custodes.knowledge.casefold import LineTest
+
+    pattern = PATTERNS[name].original
+    if not pattern.flags & re.IGNORECASE:
+        return
+    line = noise.join(parts) if len(parts) > 1 else parts[0] + noise
+    assert LineTest(pattern)(line.lower()) == (pattern.search(line) is not None)
+
+
+def test_boilerplate_lines_are_dropped_from_ascii_pages_as_from_others():
+    """An ASCII page and the same page with one accented word keep the same lines."""
+    from custodes.extract.clean import article_spans
+
+    page = "\n".join(["Home", "World", "Tech", "Police in Lima installed 900 CCTV cameras, officials said.",
+                      "Accept all cookies to continue", "Related stories", "Cameras in Quito",
+                      "Budget talks in Bogota", "The ministry will add 300 more cameras on the main avenues of the capital by 2026, it said in a short statement.",
+                      "Share this article", "By Jane Roe"])
+    accented = page.replace("officials said", "officials said (café)")
+    kept = [page[s:e] for s, e in article_spans(page)]
+    assert kept == ["Police in Lima installed 900 CCTV cameras, officials said.",
+                    "The ministry will add 300 more cameras on the main avenues of the capital by 2026, it said in a short statement."]
+    assert [accented[s:e] for s, e in article_spans(accented)] == [kept[0].replace("said", "said (café)"), kept[1]]

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
 
 from custodes.knowledge import cues
+from custodes.knowledge.casefold import LineTest
 from custodes.language import NON_WORD_AS_SPACE
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?]")
-_WORD_CHARS_AS_A = str.maketrans({chr(i): "a" if chr(i).isalnum() or chr(i) == "_" else " " for i in range(128)})
+# ASCII word characters as "a", all other bytes as " " (a bytes table: translated at C speed)
+_WORD_BYTES_AS_A = bytes(0x61 if chr(i).isalnum() or chr(i) == "_" else 0x20 for i in range(128)) + b" " * 128
 
 
 @dataclass(slots=True)
@@ -37,23 +41,28 @@ def _word_counts(text: str, lines: list[tuple[int, int, str]]) -> list[int]:
     """_words of each line; on ASCII text, counted as the starts of word runs, without a string per word."""
     if not text.isascii():
         return [_words(line) for _, _, line in lines]
-    marked = text.translate(_WORD_CHARS_AS_A)  # word characters as "a", all others as " "
-    return [marked.count(" a", start, end) + (marked[start] == "a") for start, end, _ in lines]
+    marked = text.encode("ascii").translate(_WORD_BYTES_AS_A)  # word characters as "a", all others as " "
+    return [marked.count(b" a", start, end) + (marked[start] == 0x61) for start, end, _ in lines]
 
 
 def _looks_like_prose(line: str) -> bool:
     return _words(line) >= 18 and bool(re.search(r"[.!?][\"'’”)]*\s*$", line.strip()))
 
 
-def article_spans(text: str) -> list[tuple[int, int]]:
-    """The (start, end) spans of the lines that belong to the article."""
+@lru_cache(maxsize=1)
+def _line_tests() -> tuple[LineTest | None, LineTest | None]:
+    """The "related" and "junk" cues as tests of ASCII lower-case lines (None: no such cue)."""
     c = cues()
     related, junk = c.get("related"), c.get("junk")
+    return (None if related is None else LineTest(related.original),
+            None if junk is None else LineTest(junk.original))
+
+
+def article_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of the lines that belong to the article."""
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
     counts = _word_counts(text, lines)
     keep = [True] * len(lines)
-    seen: set[str] = set()
-    in_related = False
     # menus: runs of short unpunctuated lines
     i = 0
     while i < len(lines):
@@ -66,12 +75,29 @@ def article_spans(text: str) -> list[tuple[int, int]]:
         i = max(j, i + 1)
     teasers = sum(1 for _, _, s in lines if s.rstrip().endswith(("...", "…")))
     teaser_page = len(lines) >= 3 and teasers >= max(3, len(lines) * 0.6)
-    for idx, (_, _, line) in enumerate(lines):
+    ascii_text = text.isascii()
+    related: Callable[[str], bool] | None
+    junk: Callable[[str], bool] | None
+    if ascii_text:
+        # cues ignore case: on ASCII text they are asked of the page lower-cased once
+        related, junk = _line_tests()
+        lowered = text.lower()
+    else:
+        c = cues()
+        related_cue, junk_cue = c.get("related"), c.get("junk")
+        related = None if related_cue is None else (lambda line: related_cue.search(line) is not None)
+        junk = None if junk_cue is None else (lambda line: junk_cue.search(line) is not None)
+        lowered = ""
+    seen: set[str] = set()
+    in_related = False
+    for idx, (start, end, line) in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             keep[idx] = False
             continue
-        if related and related.search(stripped):
+        key = lowered[start:end].strip() if ascii_text else stripped.lower()
+        asked = key if ascii_text else stripped
+        if related is not None and related(asked):
             in_related = True
             keep[idx] = False
             continue
@@ -82,17 +108,16 @@ def article_spans(text: str) -> list[tuple[int, int]]:
             else:
                 keep[idx] = False
                 continue
-        if junk and counts[idx] <= 40 and junk.search(stripped):
+        if junk is not None and counts[idx] <= 40 and junk(asked):
             keep[idx] = False
             continue
-        if counts[idx] <= 15 and stripped.lower().startswith(("next page", "previous page", "continue reading", "click here")):
+        if counts[idx] <= 15 and key.startswith(("next page", "previous page", "continue reading", "click here")):
             keep[idx] = False
             continue
         if teaser_page and stripped.endswith(("...", "…")):
             # a tag or listing page: every paragraph is a teaser for another story
             keep[idx] = False
             continue
-        key = stripped.lower()
         if key in seen and counts[idx] >= 4:
             keep[idx] = False  # a repeated caption or pull quote
             continue
