@@ -11,7 +11,7 @@ import numpy as np
 
 from custodes.model import ExtractResult, IngestError
 from custodes.resolve import MAX_DOCUMENTS_PER_BAND, NUM_PERM
-from custodes.store import canonical_dump, open_store
+from custodes.store import canonical_dump, ingest_documents, open_store
 from custodes.store.ingest import _Run, document_rows, store_document, store_documents, work
 from custodes.synthetic import corpus
 from store_support import article_document, bracket_extractor, db_url, document, new_db  # noqa: F401  (fixture)
@@ -129,3 +129,27 @@ def test_outcomes_that_are_errors_or_already_stored_are_counted_not_written(tmp_
                   + [(IngestError(source="feeds/x.xml", reason="not a feed"), None)])
         assert (run.summary.documents_new, run.summary.documents_existing, run.summary.errors) == (
             len(docs), 3, 1)
+
+
+def test_documents_are_committed_a_set_number_at_a_time(tmp_path):
+    """`commit_every` documents go into each transaction, the rest into a last one: another
+    connection sees the stored documents grow by that many (what a kill can lose)."""
+    import sqlite3
+
+    docs = [article_document(a) for a in corpus(20, seed=6)]
+    db = tmp_path / "steps.db"
+    open_store(db).close()
+    seen: list[int] = []
+
+    def progress(summary) -> None:
+        with sqlite3.connect(db) as other:
+            seen.append(other.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    for workers in (1, 2):
+        seen.clear()
+        db.unlink()
+        open_store(db).close()
+        summary = ingest_documents(docs, db, workers=workers, extractor=bracket_extractor, commit_every=10,
+                                   progress=progress)
+        assert summary.documents_new == len(docs)
+        assert len(docs) % 10 and sorted(set(seen)) == [*range(10, len(docs), 10), len(docs)], workers

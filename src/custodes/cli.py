@@ -46,7 +46,7 @@ def ingest(
     db: str = typer.Option(None, "--db", envvar="CUSTODES_DB", help=DB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors are still printed."),
     workers: int = typer.Option(None, "--workers", min=1, help="Processes that read, extract and sign documents (default: the number of CPUs)."),
-    commit_every: int = typer.Option(None, "--commit-every", min=1, help="Documents written per transaction (when that many are ready; default 64): a kill loses at most those not yet committed; more is faster."),
+    commit_every: int = typer.Option(None, "--commit-every", min=1, help="Documents written per transaction (default 1000; the last takes what is left): a kill loses at most those not yet committed; more is faster."),
 ) -> None:
     """Read sources, extract their claims and store everything in the database.
 

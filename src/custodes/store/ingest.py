@@ -389,11 +389,14 @@ def store_error(store: Store, error: IngestError) -> None:
 PARENT_CHECK_S = 1.0
 UNITS_PER_TASK = 16  # documents or files sent to a worker at once: amortises the pickling
 MAX_TASKS_IN_FLIGHT_PER_WORKER = 4  # bounds memory whatever the corpus size
-MAX_DOCS_PER_TRANSACTION = 256  # documents written in one commit, when that many are ready
-# Each commit writes the index pages it touched again (LSH bands land on random pages):
-# 64 documents a commit cost the writing process ~25% less CPU per document than 16 (one task).
-# A kill loses at most the uncommitted ones; `commit_every` sets it per run.
-MIN_DOCS_PER_TRANSACTION = 64
+# Documents written in one commit, at least (the last commit of a run takes what is left).
+# Each commit writes every index page it touched again, and the LSH band and full-text indexes
+# are touched on random pages: on a database of 100,000 documents a commit of 1,000 documents
+# costs the writing process ~30% less time per document than one of 64 (bench/ingest_speed.py).
+# A kill loses at most the documents not yet committed (their work is done again on the next
+# run); `commit_every` sets it per run.
+MIN_DOCS_PER_TRANSACTION = 1000
+MAX_CHARS_PER_TRANSACTION = 32_000_000  # ... or fewer, when their texts are this long: memory stays bounded
 SQLITE_CACHE_KIB = 48 * 1024  # page cache of the writing connection: full by ~5,000 documents, then flat
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # ~40 MB of WAL between checkpoints (SQLite's default: 1,000)
 
@@ -435,6 +438,10 @@ def _pool(workers: int, db: str | None) -> ProcessPoolExecutor:
                                initializer=_worker_init, initargs=(os.getpid(), db))
 
 
+def _chars(outcomes: list[tuple[Any, Prepared | None]]) -> int:
+    return sum(len(item.text) for item, _ in outcomes if isinstance(item, Document))
+
+
 def _unit_source(unit: Unit) -> str:
     if isinstance(unit, Document):
         return unit.source_name or unit.url or unit.id
@@ -461,6 +468,8 @@ class _Run:
         self.started = time.monotonic()
         self.executor: ProcessPoolExecutor | None = None
         self.in_flight: deque[tuple[list[Unit], Future]] = deque()
+        self.ready: list[tuple[Any, Prepared | None]] = []  # outcomes waiting for the next commit
+        self.ready_chars = 0
 
     def error(self, error: IngestError) -> None:
         store_error(self.store, error)
@@ -538,7 +547,7 @@ class _Run:
         # workers; a longer one never loads readers or extraction in this process, which
         # then stays small (~70 MB instead of ~250 MB)
         if self.workers == 1 or (self.executor is None and whole_run):
-            self.write(work(units, self.extractor, self.read_options, self.stored))
+            self.take(work(units, self.extractor, self.read_options, self.stored))
             return
         if self.executor is None:
             self.executor = _pool(self.workers, self.db)
@@ -550,14 +559,30 @@ class _Run:
         return self.executor.submit(_work_in_worker, units, self.extractor, self.read_options)
 
     def drain(self) -> None:
-        """Write the oldest tasks' documents, self.commit_every of them at least when that many
-        are in flight (waiting for them while the workers go on with the rest), with those of the
-        tasks after them that are done."""
+        """Take the oldest task's outcomes (waiting for it while the workers go on with the rest)
+        and those of the tasks after it that are done."""
         outcomes = self.outcome(*self.in_flight.popleft())
-        while self.in_flight and len(outcomes) < max(MAX_DOCS_PER_TRANSACTION, self.commit_every) and (
-                len(outcomes) < self.commit_every or self.in_flight[0][1].done()):
+        while self.in_flight and self.in_flight[0][1].done():
             outcomes.extend(self.outcome(*self.in_flight.popleft()))
-        self.write(outcomes)
+        self.take(outcomes)
+
+    def take(self, outcomes: list[tuple[Any, Prepared | None]]) -> None:
+        """Keep outcomes for the next commit; write self.commit_every documents at a time (all
+        of those kept once their texts reach MAX_CHARS_PER_TRANSACTION characters)."""
+        self.ready.extend(outcomes)
+        self.ready_chars += _chars(outcomes)
+        if self.ready_chars >= MAX_CHARS_PER_TRANSACTION:
+            self.flush()
+        while len(self.ready) >= self.commit_every:
+            outcomes, self.ready = self.ready[:self.commit_every], self.ready[self.commit_every:]
+            self.ready_chars -= _chars(outcomes)
+            self.write(outcomes)
+
+    def flush(self) -> None:
+        """Write the outcomes kept so far."""
+        outcomes, self.ready, self.ready_chars = self.ready, [], 0
+        if outcomes:
+            self.write(outcomes)
 
     def outcome(self, units: list[Unit], future: Future) -> list[tuple[Any, Prepared | None]]:
         try:
@@ -599,6 +624,7 @@ class _Run:
                 self.submit(units, whole_run=self.executor is None)
             while self.in_flight:
                 self.drain()
+            self.flush()
         finally:
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
@@ -659,8 +685,8 @@ def ingest(sources: Iterable[str], db: str | Store | None = None, *, workers: in
     `db`: SQLite path or postgresql:// URL (default $CUSTODES_DB or custodes.db).
     `workers`: processes that read, extract and sign documents (default: CPU count;
     1 does everything in this process, which then only writes otherwise).
-    `commit_every`: documents written per transaction, at least (when the workers have that
-    many ready; default MIN_DOCS_PER_TRANSACTION): a kill loses at most those not yet committed; more is faster.
+    `commit_every`: documents written per transaction (default MIN_DOCS_PER_TRANSACTION; the
+    last commit takes what is left): a kill loses at most those not yet committed; more is faster.
     `read_options` go to `custodes.ingest.iter_documents` (max_doc_bytes, timeout_s, ...).
 
     >>> summary = ingest(["examples/"], db="custodes.db")   # doctest: +SKIP
