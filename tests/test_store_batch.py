@@ -61,6 +61,22 @@ def test_near_duplicates_inside_one_batch_cluster_as_they_do_one_by_one(db_url, 
     assert sum(size > 1 for _, _, size in got["clusters"]) >= 10
 
 
+def test_a_long_batch_is_worked_out_a_few_documents_at_a_time_as_one_by_one(tmp_path, request, monkeypatch):
+    """A transaction longer than DOCS_PER_PLAN is planned in pieces (memory stays bounded);
+    the pieces store what one-by-one stores, copies split across pieces included."""
+    import importlib
+
+    ingest_module = importlib.import_module("custodes.store.ingest")
+
+    docs = with_claims([article_document(a) for a in corpus(30, seed=11, copies=(2, 5), syndicated_share=0.8)])
+    entries = prepared(docs)
+    expected = one_by_one(new_db("sqlite", tmp_path, request, "one-by-one.db"), entries)
+    monkeypatch.setattr(ingest_module, "DOCS_PER_PLAN", 7)
+    got, results = in_batches(str(tmp_path / "pieces.db"), entries, [len(entries)])
+    assert got == expected and all(r is not None for r in results)
+    assert sum(size > 1 for _, _, size in got["clusters"]) >= 5
+
+
 def signed(text: str, value: int, keys: list[int]) -> tuple:
     """A document whose signature is `value` 128 times and whose band keys are `keys`."""
     doc = document(text, url=f"https://example.org/{value}")

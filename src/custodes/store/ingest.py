@@ -289,15 +289,30 @@ def document_rows(doc: Document, result: ExtractResult | None, sig: bytes | None
     return DocumentRows(document, claim_rows, evidence_rows, band_keys(sig) if sig is not None else None)
 
 
+# Documents whose story clusters are worked out together (their candidates' signatures are
+# held in memory at once: ~140 per document on a large corpus of templated news); a larger
+# transaction is written this many at a time, so memory does not grow with the database.
+DOCS_PER_PLAN = 128
+
+
 def store_documents(store: Store, entries: list[tuple]) -> list[int | None]:
     """Store documents with their claims, evidence and story clusters, all in one transaction.
 
     `entries`: (Document, ExtractResult, signature[, DocumentRows computed ahead]).
-    Each statement runs once for the whole batch, not once per document; what is
-    stored is exactly what storing them one after the other stores (the first of
+    Each statement runs once for DOCS_PER_PLAN documents, not once per document; what
+    is stored is exactly what storing them one after the other stores (the first of
     two documents with one id wins). Returns, per entry, the number of claims
     stored, or None when its document was already there.
     """
+    results: list[int | None] = []
+    with store.transaction():
+        for start in range(0, len(entries), DOCS_PER_PLAN):
+            results += _store_together(store, entries[start:start + DOCS_PER_PLAN])
+    return results
+
+
+def _store_together(store: Store, entries: list[tuple]) -> list[int | None]:
+    """store_documents for up to DOCS_PER_PLAN entries, in the caller's transaction."""
     from custodes.resolve import plan_clusters, write_clusters
 
     rows = [entry[3] if len(entry) > 3 and entry[3] is not None else document_rows(*entry[:3])
