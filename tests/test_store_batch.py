@@ -169,3 +169,36 @@ def test_documents_are_committed_a_set_number_at_a_time(tmp_path):
                                    progress=progress)
         assert summary.documents_new == len(docs)
         assert len(docs) % 10 and sorted(set(seen)) == [*range(10, len(docs), 10), len(docs)], workers
+
+
+def test_sketches_rule_out_only_pairs_their_signatures_rule_out(tmp_path):
+    """A stored candidate is first judged on its sketch (signature values cut to a byte); the
+    pairs the sketch lets through, even those whose differing values share their low byte, are
+    decided on the whole signatures, so a copy joins its story exactly when >= 52 of 128 agree."""
+    import custodes.resolve as resolve
+
+    rng = np.random.default_rng(5)
+    for equal in (40, 51, 52, 53, 64, 128):
+        for same_low_byte in (False, True):
+            base = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64)
+            other = base.copy()
+            differ = rng.choice(NUM_PERM, NUM_PERM - equal, replace=False)
+            # a different value with the same low byte: the sketch cannot tell them apart
+            other[differ] = (base[differ] + (256 if same_low_byte else 1)) % 2**32
+            first = signed_with(f"Story {equal} {same_low_byte}.", base.astype("<u4"), [1, 100])
+            second = signed_with(f"Copy {equal} {same_low_byte}.", other.astype("<u4"), [1, 200])
+            with open_store(tmp_path / f"s-{equal}-{same_low_byte}.db") as store:
+                store_documents(store, [first])
+                resolve._signature_cache.clear()  # the first signature is read from the store
+                store_documents(store, [second])
+                clusters = {row[0] for row in store.query("SELECT cluster_id FROM documents")}
+            assert (len(clusters) == 1) == (equal >= resolve.MIN_EQUAL_VALUES), (equal, same_low_byte)
+
+
+def signed_with(text: str, sig: np.ndarray, keys: list[int]) -> tuple:
+    """A document with this signature and these band keys."""
+    doc = document(text, url=f"https://example.org/{abs(hash(text))}")
+    result = ExtractResult(id=doc.id, relevant=False, claims=[])
+    rows = document_rows(doc, result, sig.tobytes())
+    rows.band_keys = keys
+    return (doc, result, sig.tobytes(), rows)

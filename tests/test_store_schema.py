@@ -142,3 +142,26 @@ def test_errors_are_stored_once(db_url):
         store_error(store, error)
         assert store.query("SELECT source, location, reason FROM errors") == [
             ("feeds/bad.xml", "line 3", "not well-formed XML")]
+
+
+def test_upgrade_to_sketches_gives_every_stored_signature_its_sketch(db_url):
+    """Schema 95 adds minhash_sketches: the signatures stored before it get theirs, so story
+    clustering reads them from the first document after the upgrade."""
+    from custodes.resolve import sketch
+    from custodes.store.ingest import store_documents, work
+    from store_support import bracket_extractor
+
+    docs = [document(f"Police in Lagos installed {n} cameras at junctions, officials said on Monday.",
+                     url=f"https://example.org/{n}") for n in range(1, 6)]
+    entries = [(doc, *outcome[1:]) for doc, outcome in work(docs, bracket_extractor)]
+    with open_store(db_url, migrate=False) as store:
+        store.migrate(target=94)
+        store_documents(store, entries)
+        with store.transaction():  # as a writer of schema 94 left them: signatures without sketches
+            store.execute("DELETE FROM minhash_sketches")
+    with open_store(db_url) as store:
+        signatures = dict(store.query("SELECT document_id, signature FROM minhash"))
+        sketches = dict(store.query("SELECT document_id, sketch FROM minhash_sketches"))
+        assert len(signatures) == len(docs) and sketches.keys() == signatures.keys()
+        assert all(bytes(sketches[i]) == sketch(bytes(s)) and len(sketches[i]) == 128 for i, s in signatures.items())
+

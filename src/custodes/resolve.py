@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import zlib
 from collections import Counter, OrderedDict
@@ -34,6 +35,7 @@ NUM_PERM = 128
 LSH_BANDS = 42  # 42 bands x 3 rows: pairs at Jaccard 0.4 become candidates 94% of the time
 LSH_ROWS = 3
 DUPLICATE_JACCARD = 0.4  # estimated Jaccard at or above which two texts are one story
+MIN_EQUAL_VALUES = math.ceil(DUPLICATE_JACCARD * NUM_PERM)  # equal signature values that make one story
 MINHASH_SEED = 1
 # An LSH band key shared by more documents than this comes from boilerplate (menus, notices)
 # rather than a story, and nominates no candidates; a story's own bands are far rarer.
@@ -156,6 +158,24 @@ def band_keys(sig: bytes) -> list[int]:
     return keys
 
 
+def sketch(sig: bytes) -> bytes:
+    """The signature's values cut to their lowest byte (b"" for an empty signature).
+
+    Two values that are equal have equal sketches, so the number of equal sketch bytes bounds
+    the number of equal values from above: a pair whose sketches agree in fewer than
+    MIN_EQUAL_VALUES places cannot reach DUPLICATE_JACCARD, and its signatures need not be read."""
+    if len(sig) != NUM_PERM * 4:
+        return b""
+    return np.frombuffer(sig, dtype="<u4").astype(np.uint8).tobytes()
+
+
+def create_sketch_table(store: "Store") -> None:
+    """The table of sketches (schema migration 95), if it is not there yet."""
+    blob, without_rowid = ("BLOB", " WITHOUT ROWID") if store.backend == "sqlite" else ("BYTEA", "")
+    store.execute(f"CREATE TABLE IF NOT EXISTS minhash_sketches (document_id TEXT PRIMARY KEY, "
+                  f"sketch {blob} NOT NULL){without_rowid}")
+
+
 def estimated_jaccard(a: bytes, b: bytes) -> float:
     va = np.frombuffer(a, dtype="<u4")
     vb = np.frombuffer(b, dtype="<u4")
@@ -255,6 +275,30 @@ def _signatures(store: "Store", document_ids: Iterable[str]) -> dict[str, bytes]
     return found
 
 
+def _rule_out_by_sketch(store: "Store", documents: Sequence[tuple[str, bytes | None, list[int] | None]],
+                        candidates_of: list[set[str]], batch_signatures: dict[str, bytes]) -> None:
+    """Drop from each document's candidates the stored ones whose sketch shows they cannot be
+    a copy of it (see `sketch`), so their signatures are not read; what is left is decided on
+    the signatures as before. Candidates whose signature is at hand are left as they are."""
+    stored = {other for candidates in candidates_of for other in candidates
+              if other not in batch_signatures and other not in _signature_cache}
+    if not stored:
+        return
+    condition, param = store.in_list(sorted(stored))
+    sketches = {doc_id: bytes(found) for doc_id, found in store.query(
+        f"SELECT document_id, sketch FROM minhash_sketches WHERE document_id {condition}", (param,))
+        if len(found) == NUM_PERM}
+    if not sketches:
+        return
+    for (_, sig, _), candidates in zip(documents, candidates_of):
+        judged = [other for other in candidates if other in sketches]
+        if not judged or sig is None or len(sig) != NUM_PERM * 4:
+            continue
+        others = np.frombuffer(b"".join(sketches[other] for other in judged), dtype=np.uint8)
+        equal = (others.reshape(len(judged), NUM_PERM) == np.frombuffer(sketch(sig), dtype=np.uint8)).sum(axis=1)
+        candidates.difference_update(other for other, n in zip(judged, equal) if n < MIN_EQUAL_VALUES)
+
+
 @dataclass
 class ClusterPlan:
     """Where a batch of documents goes among the story clusters, and the rows that say so.
@@ -307,6 +351,7 @@ def plan_clusters(store: "Store", documents: Sequence[tuple[str, bytes | None, l
         candidates.discard(doc_id)
         candidates_of.append(candidates)
     batch_signatures = {doc_id: sig for doc_id, sig, _ in documents if sig is not None}
+    _rule_out_by_sketch(store, documents, candidates_of, batch_signatures)
     signatures = _signatures(store, sorted({other for candidates in candidates_of for other in candidates
                                             if other not in batch_signatures}))
     signatures.update(batch_signatures)
@@ -367,6 +412,9 @@ def write_clusters(store: "Store", plan: ClusterPlan) -> None:
                       "ON CONFLICT DO NOTHING", plan.bands)
     store.executemany("INSERT INTO minhash (document_id, signature) VALUES (?, ?) "
                       "ON CONFLICT (document_id) DO NOTHING", plan.signatures)
+    store.executemany("INSERT INTO minhash_sketches (document_id, sketch) VALUES (?, ?) "
+                      "ON CONFLICT (document_id) DO NOTHING",
+                      [(doc_id, sketch(sig)) for doc_id, sig in plan.signatures])
     store.executemany("UPDATE documents SET cluster_id = ? WHERE cluster_id = ?", plan.merged)
     store.executemany("DELETE FROM clusters WHERE id = ?", [(stale,) for _, stale in plan.merged])
     # a story of its own: no need to look for its members or its earliest document

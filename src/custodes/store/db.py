@@ -25,7 +25,7 @@ SQLITE_BUSY_TIMEOUT_S = 120.0
 # Columns that hold a wall-clock time: everything else is a function of the input.
 TIMESTAMP_COLUMNS = {"ingested_at", "occurred_at", "applied_at"}
 TABLES = ("schema_migrations", "documents", "claims", "evidence", "errors", "clusters",
-          "deployments", "vendors", "countries", "minhash", "minhash_bands")
+          "deployments", "vendors", "countries", "minhash", "minhash_bands", "minhash_sketches")
 
 
 _cursor_ids = itertools.count()

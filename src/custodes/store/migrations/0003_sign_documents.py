@@ -2,6 +2,7 @@
 
 
 def upgrade(store) -> None:
-    from custodes.resolve import cluster_unindexed
+    from custodes.resolve import cluster_unindexed, create_sketch_table
 
+    create_sketch_table(store)  # clustering writes sketches (schema 95), as it does today
     cluster_unindexed(store)
