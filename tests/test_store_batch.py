@@ -202,3 +202,16 @@ def signed_with(text: str, sig: np.ndarray, keys: list[int]) -> tuple:
     rows = document_rows(doc, result, sig.tobytes())
     rows.band_keys = keys
     return (doc, result, sig.tobytes(), rows)
+
+
+def test_a_crowded_band_keeps_one_row_whatever_the_order(tmp_path):
+    """A band key past MAX_DOCUMENTS_PER_BAND members keeps one CROWDED row and no members,
+    so the index holds the same rows whatever order and batches the documents came in."""
+    from custodes.resolve import CROWDED
+
+    crowd = [signed(f"Notice number {i}.", i, [7, 1000 + i]) for i in range(1, MAX_DOCUMENTS_PER_BAND + 6)]
+    forward, _ = in_batches(str(tmp_path / "forward.db"), crowd, [MAX_DOCUMENTS_PER_BAND - 3])
+    backward, _ = in_batches(str(tmp_path / "backward.db"), crowd[::-1], [4, 60])
+    assert forward == backward
+    assert [row for row in forward["minhash_bands"] if row[0] == 7] == [(7, CROWDED)]
+    assert len(forward["minhash_bands"]) == len(crowd) + 1  # each one's own key, and the marker

@@ -165,3 +165,19 @@ def test_upgrade_to_sketches_gives_every_stored_signature_its_sketch(db_url):
         assert len(signatures) == len(docs) and sketches.keys() == signatures.keys()
         assert all(bytes(sketches[i]) == sketch(bytes(s)) and len(sketches[i]) == 128 for i, s in signatures.items())
 
+
+
+def test_upgrade_to_crowded_bands_keeps_one_row_for_a_crowded_key(db_url):
+    """Schema 96: a band key stored with more than MAX_DOCUMENTS_PER_BAND members keeps one
+    CROWDED row; a key with fewer keeps its members."""
+    from custodes.resolve import CROWDED, MAX_DOCUMENTS_PER_BAND
+
+    with open_store(db_url, migrate=False) as store:
+        store.migrate(target=95)
+        with store.transaction():
+            store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?)",
+                              [(9, f"d{n:03d}") for n in range(MAX_DOCUMENTS_PER_BAND + 10)]
+                              + [(10, f"d{n:03d}") for n in range(3)])
+    with open_store(db_url) as store:
+        assert store.query("SELECT band_key, document_id FROM minhash_bands ORDER BY band_key, document_id") == [
+            (9, CROWDED), (10, "d000"), (10, "d001"), (10, "d002")]

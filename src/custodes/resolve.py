@@ -40,6 +40,10 @@ MINHASH_SEED = 1
 # An LSH band key shared by more documents than this comes from boilerplate (menus, notices)
 # rather than a story, and nominates no candidates; a story's own bands are far rarer.
 MAX_DOCUMENTS_PER_BAND = 50
+# ... and then it keeps one row, with this in place of a document id, instead of its members:
+# what a key holds depends on its members only (not on the order they came in), and the
+# band index does not grow with boilerplate
+CROWDED = "*"
 # Most recent news first when two claims share a date: a halt outranks a deployment, etc.
 STATUS_RANK = {"alleged": 0, "development": 1, "planned": 2, "trial": 3, "deployed": 4, "halted": 5}
 
@@ -219,7 +223,7 @@ def _band_members(store: "Store", keys: Iterable[int]) -> dict[int, list[str] | 
             members.setdefault(key, []).append(document_id)
     found_members: dict[int, list[str] | None] = {}
     for key, found in members.items():
-        if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND:
+        if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND or CROWDED in found:
             found_members[key] = None
             if key not in capped:
                 capped[key] = None
@@ -309,6 +313,7 @@ class ClusterPlan:
 
     cluster_of: dict[str, str] = field(default_factory=dict)  # each document's cluster id
     bands: list[tuple[int, str]] = field(default_factory=list)  # (band_key, document_id)
+    crowded: list[int] = field(default_factory=list)  # band keys whose members give way to one CROWDED row
     signatures: list[tuple[str, bytes]] = field(default_factory=list)  # (document_id, signature)
     merged: list[tuple[str, str]] = field(default_factory=list)  # (cluster it joined, former cluster)
     singletons: list[str] = field(default_factory=list)  # documents alone in their cluster
@@ -396,8 +401,14 @@ def plan_clusters(store: "Store", documents: Sequence[tuple[str, bytes | None, l
     plan.refresh = sorted(refresh)
     plan.singletons = [doc_id for (doc_id, _, _), matches in zip(documents, matches_of)
                        if not matches and plan.cluster_of[doc_id] == doc_id and doc_id not in refresh]
+    # a key this batch takes past MAX_DOCUMENTS_PER_BAND members loses its rows to one CROWDED
+    # row, and a key that has one already gets no more: its members need not be kept
+    plan.crowded = sorted(key for key, members in batch_members.items()
+                          if (stored := stored_members.get(key, ())) is not None
+                          and len(stored) + len(members) > MAX_DOCUMENTS_PER_BAND)
+    unkept = set(plan.crowded) | {key for key, stored in stored_members.items() if stored is None}
     for (doc_id, sig, _), keys in zip(documents, keys_of):
-        plan.bands.extend((key, doc_id) for key in keys)
+        plan.bands.extend((key, doc_id) for key in keys if key not in unkept)
         # an empty signature marks a document with no words as indexed all the same
         plan.signatures.append((doc_id, sig or b""))
     return plan
@@ -408,8 +419,9 @@ def write_clusters(store: "Store", plan: ClusterPlan) -> None:
 
     Call in the transaction of `plan_clusters`, once the documents hold their cluster ids.
     """
+    store.executemany("DELETE FROM minhash_bands WHERE band_key = ?", [(key,) for key in plan.crowded])
     store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?) "
-                      "ON CONFLICT DO NOTHING", plan.bands)
+                      "ON CONFLICT DO NOTHING", plan.bands + [(key, CROWDED) for key in plan.crowded])
     store.executemany("INSERT INTO minhash (document_id, signature) VALUES (?, ?) "
                       "ON CONFLICT (document_id) DO NOTHING", plan.signatures)
     store.executemany("INSERT INTO minhash_sketches (document_id, sketch) VALUES (?, ?) "

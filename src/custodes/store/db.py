@@ -182,6 +182,9 @@ class Store:
             else:
                 with self.conn.transaction():
                     yield self
+        except BaseException:
+            self.memo.clear()  # what was learnt inside the transaction may be undone with it
+            raise
         finally:
             self._in_transaction = False
 
