@@ -215,3 +215,23 @@ def test_a_crowded_band_keeps_one_row_whatever_the_order(tmp_path):
     assert forward == backward
     assert [row for row in forward["minhash_bands"] if row[0] == 7] == [(7, CROWDED)]
     assert len(forward["minhash_bands"]) == len(crowd) + 1  # each one's own key, and the marker
+
+
+def test_a_transaction_that_fails_forgets_what_was_learnt_in_it(tmp_path):
+    """The crowded band keys a writer remembers may have been counted with rows of a transaction
+    that is then rolled back: the store forgets them, and counts again."""
+    crowd = [signed(f"Notice number {i}.", i, [7, 1000 + i]) for i in range(1, MAX_DOCUMENTS_PER_BAND + 3)]
+    with open_store(tmp_path / "undone.db") as store:
+        try:
+            with store.transaction():
+                store_documents(store, crowd[:MAX_DOCUMENTS_PER_BAND + 1])
+                store_documents(store, crowd[-1:])  # finds band 7 crowded, and remembers it
+                assert 7 in store.memo["capped_band_keys"]
+                raise RuntimeError("the batch fails")
+        except RuntimeError:
+            pass
+        assert store.memo == {} and store.scalar("SELECT count(*) FROM documents") == 0
+        # the late document alone with the first: band 7 has one member and nominates it
+        store_documents(store, crowd[:1])
+        store_documents(store, [signed("Notice number one again.", 1, [7, 5000])])
+        assert store.scalar("SELECT count(DISTINCT cluster_id) FROM documents") == 1
