@@ -188,21 +188,14 @@ def estimated_jaccard(a: bytes, b: bytes) -> float:
 
 # -- story clusters ---------------------------------------------------------
 
-# The stored members of each band key, at most MAX_DOCUMENTS_PER_BAND + 1 rows read per key,
-# so the work per document stays bounded however big the database grows. SQLite counts a
-# key's members first and sends (key, NULL) for one with too many; PostgreSQL sends up to
-# MAX_DOCUMENTS_PER_BAND + 1 members per key.
+# The stored members of each band key: a key holds at most MAX_DOCUMENTS_PER_BAND rows, or
+# one CROWDED row (see write_clusters), so the work per document stays bounded however big the
+# database grows, with one index seek per key.
 _BAND_MEMBERS_SQL = {
-    "sqlite": (
-        "WITH k AS (SELECT value AS band_key, (SELECT count(*) FROM (SELECT 1 FROM minhash_bands b "
-        f"WHERE b.band_key = value LIMIT {MAX_DOCUMENTS_PER_BAND + 1})) AS n FROM json_each(?)) "
-        f"SELECT band_key, NULL FROM k WHERE n > {MAX_DOCUMENTS_PER_BAND} UNION ALL "
-        "SELECT k.band_key, b.document_id FROM k JOIN minhash_bands b ON b.band_key = k.band_key "
-        f"WHERE k.n BETWEEN 1 AND {MAX_DOCUMENTS_PER_BAND}"),
-    "postgresql": (
-        "SELECT k.band_key, b.document_id FROM unnest(?::bigint[]) AS k (band_key) CROSS JOIN LATERAL "
-        "(SELECT document_id FROM minhash_bands m WHERE m.band_key = k.band_key "
-        f"LIMIT {MAX_DOCUMENTS_PER_BAND + 1}) AS b"),
+    "sqlite": ("SELECT b.band_key, b.document_id FROM json_each(?) AS k "
+               "JOIN minhash_bands b ON b.band_key = k.value"),
+    "postgresql": ("SELECT b.band_key, b.document_id FROM unnest(?::bigint[]) AS k (band_key) "
+                   "JOIN minhash_bands b ON b.band_key = k.band_key"),
 }
 
 
@@ -210,34 +203,32 @@ def _band_members(store: "Store", keys: Iterable[int]) -> dict[int, list[str] | 
     """The stored documents under each band key that has any: a list, or None when a key has more
     than MAX_DOCUMENTS_PER_BAND (boilerplate, which nominates no one)."""
     capped = _capped_keys(store)
-    members: dict[int, list[str]] = {}
+    found: dict[int, list[str] | None] = {}
     unknown = []
     for key in keys:
         if key in capped:
-            members[key] = [None]  # type: ignore[list-item]
+            found[key] = None
         else:
             unknown.append(key)
     if unknown:
+        members: dict[int, list[str]] = {}
         param = json.dumps(unknown) if store.backend == "sqlite" else unknown
         for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
             members.setdefault(key, []).append(document_id)
-    found_members: dict[int, list[str] | None] = {}
-    for key, found in members.items():
-        if found[0] is None or len(found) > MAX_DOCUMENTS_PER_BAND or CROWDED in found:
-            found_members[key] = None
-            if key not in capped:
-                capped[key] = None
-        else:
-            found_members[key] = found
+        for key, documents in members.items():
+            if CROWDED in documents or len(documents) > MAX_DOCUMENTS_PER_BAND:
+                found[key] = capped[key] = None
+            else:
+                found[key] = documents
     while len(capped) > CAPPED_KEYS_KEPT:
         del capped[next(iter(capped))]
-    return found_members
+    return found
 
 
-# Band keys known to have more than MAX_DOCUMENTS_PER_BAND members, per database. A key's
-# members are never removed, so a key that nominates no one never will again, and its
-# members need not be counted again: on a large corpus a quarter of the keys a document
-# asks about are such keys. The oldest are forgotten first, so memory stays bounded.
+# Band keys known to have more than MAX_DOCUMENTS_PER_BAND members (a CROWDED row), per database.
+# Documents are only added, so a key that nominates no one never will again and need not be
+# looked up again: on a large corpus a quarter of the keys a document asks about are such keys.
+# The oldest are forgotten first, so memory stays bounded.
 CAPPED_KEYS_KEPT = 20_000
 
 
