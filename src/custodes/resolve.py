@@ -194,8 +194,11 @@ def estimated_jaccard(a: bytes, b: bytes) -> float:
 _BAND_MEMBERS_SQL = {
     "sqlite": ("SELECT b.band_key, b.document_id FROM json_each(?) AS k "
                "JOIN minhash_bands b ON b.band_key = k.value"),
-    "postgresql": ("SELECT b.band_key, b.document_id FROM unnest(?::bigint[]) AS k (band_key) "
-                   "JOIN minhash_bands b ON b.band_key = k.band_key"),
+    # a lateral seek per key whatever the planner's statistics (a fresh table has none)
+    "postgresql": (
+        "SELECT k.band_key, b.document_id FROM unnest(?::bigint[]) AS k (band_key) CROSS JOIN LATERAL "
+        "(SELECT document_id FROM minhash_bands m WHERE m.band_key = k.band_key "
+        f"LIMIT {MAX_DOCUMENTS_PER_BAND + 1}) AS b"),
 }
 
 
