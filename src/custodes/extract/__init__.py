@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import bisect
-import gc
 import re
 from collections.abc import Callable
 
+from custodes.collector import collector_paused
 from custodes.extract.clean import Sentence, article_spans, split_paragraph
 from custodes.extract.mentions import MentionScan, find_mentions
 from custodes.extract.rules import (_SentenceFacts, analyse_sentence, main_country, merge, related,
@@ -28,25 +28,9 @@ def detect_language(text: str) -> str | None:
     return classify(text[:1500])
 
 
-def _collector_paused(run: Callable[[], ExtractResult]) -> ExtractResult:
-    """run() with Python's cycle collector paused, as it was before afterwards.
-
-    Extraction makes and drops many small containers (mentions, facts, drafts) and leaves no
-    cycles behind; the collector would otherwise walk the live ones every 700 allocations,
-    several times per document (5-7% of extraction time). What a document leaves is
-    collected at the first allocation after it, as usual."""
-    if not gc.isenabled():
-        return run()
-    gc.disable()
-    try:
-        return run()
-    finally:
-        gc.enable()
-
-
 def extract_document(doc: Document) -> ExtractResult:
     """Every claim one document makes, with its evidence; non-English text is only reported."""
-    return _collector_paused(lambda: _extract_document(doc))
+    return collector_paused(lambda: _extract_document(doc))
 
 
 def _extract_document(doc: Document) -> ExtractResult:
