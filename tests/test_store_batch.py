@@ -101,14 +101,14 @@ def test_a_crowded_band_stops_nominating_inside_a_batch_as_it_does_one_by_one(db
     assert len(expected["clusters"]) == len(entries)  # no one joined anyone
 
 
-def test_a_crowded_band_is_remembered_per_database(tmp_path):
-    """The writer remembers crowded band keys (they never nominate again); another database's
-    band with the same key and few members still nominates."""
+def test_a_crowded_band_stops_nominating_in_its_own_database_only(tmp_path):
+    """Once a band key is crowded it nominates no one again; another database's band with the
+    same key and few members still nominates."""
     crowd = [signed(f"Notice number {i}.", i, [7, 1000 + i]) for i in range(1, MAX_DOCUMENTS_PER_BAND + 2)]
     latecomers = [signed(f"Notice number one, copy {n}.", 1, [7, 5000 + n]) for n in range(2)]
     with open_store(tmp_path / "crowded.db") as crowded, open_store(tmp_path / "quiet.db") as quiet:
         store_documents(crowded, crowd)
-        for latecomer in latecomers:  # the first finds band 7 crowded, the second is told so from memory
+        for latecomer in latecomers:
             store_documents(crowded, [latecomer])
             assert crowded.scalar("SELECT cluster_id FROM documents WHERE id = ?",
                                   (latecomer[0].id,)) == latecomer[0].id
@@ -217,20 +217,18 @@ def test_a_crowded_band_keeps_one_row_whatever_the_order(tmp_path):
     assert len(forward["minhash_bands"]) == len(crowd) + 1  # each one's own key, and the marker
 
 
-def test_a_transaction_that_fails_forgets_what_was_learnt_in_it(tmp_path):
-    """The crowded band keys a writer remembers may have been counted with rows of a transaction
-    that is then rolled back: the store forgets them, and counts again."""
+def test_a_transaction_that_fails_leaves_no_crowded_band(tmp_path):
+    """A band key crowded by a transaction that is rolled back is not crowded afterwards."""
     crowd = [signed(f"Notice number {i}.", i, [7, 1000 + i]) for i in range(1, MAX_DOCUMENTS_PER_BAND + 3)]
     with open_store(tmp_path / "undone.db") as store:
         try:
             with store.transaction():
                 store_documents(store, crowd[:MAX_DOCUMENTS_PER_BAND + 1])
-                store_documents(store, crowd[-1:])  # finds band 7 crowded, and remembers it
-                assert 7 in store.memo["capped_band_keys"]
+                store_documents(store, crowd[-1:])  # finds band 7 crowded
                 raise RuntimeError("the batch fails")
         except RuntimeError:
             pass
-        assert store.memo == {} and store.scalar("SELECT count(*) FROM documents") == 0
+        assert store.scalar("SELECT count(*) FROM documents") == 0
         # the late document alone with the first: band 7 has one member and nominates it
         store_documents(store, crowd[:1])
         store_documents(store, [signed("Notice number one again.", 1, [7, 5000])])

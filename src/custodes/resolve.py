@@ -205,41 +205,13 @@ _BAND_MEMBERS_SQL = {
 def _band_members(store: "Store", keys: Iterable[int]) -> dict[int, list[str] | None]:
     """The stored documents under each band key that has any: a list, or None when a key has more
     than MAX_DOCUMENTS_PER_BAND (boilerplate, which nominates no one)."""
-    capped = _capped_keys(store)
-    found: dict[int, list[str] | None] = {}
-    unknown = []
-    for key in keys:
-        if key in capped:
-            found[key] = None
-        else:
-            unknown.append(key)
-    if unknown:
-        members: dict[int, list[str]] = {}
-        param = json.dumps(unknown) if store.backend == "sqlite" else unknown
-        for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
-            members.setdefault(key, []).append(document_id)
-        for key, documents in members.items():
-            if CROWDED in documents or len(documents) > MAX_DOCUMENTS_PER_BAND:
-                found[key] = capped[key] = None
-            else:
-                found[key] = documents
-    while len(capped) > CAPPED_KEYS_KEPT:
-        del capped[next(iter(capped))]
-    return found
-
-
-# Band keys known to have more than MAX_DOCUMENTS_PER_BAND members (a CROWDED row), per database.
-# Documents are only added, so a key that nominates no one never will again and need not be
-# looked up again: on a large corpus a quarter of the keys a document asks about are such keys.
-# The oldest are forgotten first, so memory stays bounded.
-CAPPED_KEYS_KEPT = 20_000
-
-
-def _capped_keys(store: "Store") -> dict[int, None]:
-    capped = store.memo.get("capped_band_keys")
-    if capped is None:
-        capped = store.memo["capped_band_keys"] = {}
-    return capped
+    keys = list(keys)
+    param = json.dumps(keys) if store.backend == "sqlite" else keys
+    members: dict[int, list[str]] = {}
+    for key, document_id in store.query(_BAND_MEMBERS_SQL[store.backend], (param,)):
+        members.setdefault(key, []).append(document_id)
+    return {key: None if CROWDED in found or len(found) > MAX_DOCUMENTS_PER_BAND else found
+            for key, found in members.items()}
 
 
 # Signatures of recent candidates, kept in memory: the same documents come back as

@@ -91,9 +91,6 @@ class Store:
         self.backend = backend
         self._sql_cache: dict[str, str] = {}
         self._in_transaction = False
-        # facts about this database that stay true while it lives, kept by the code that
-        # derives them (custodes.resolve: the LSH band keys known to nominate no one)
-        self.memo: dict[str, Any] = {}
 
     # -- SQL --------------------------------------------------------------
     def sql(self, statement: str) -> str:
@@ -182,9 +179,6 @@ class Store:
             else:
                 with self.conn.transaction():
                     yield self
-        except BaseException:
-            self.memo.clear()  # what was learnt inside the transaction may be undone with it
-            raise
         finally:
             self._in_transaction = False
 
