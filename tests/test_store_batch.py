@@ -233,3 +233,25 @@ def test_a_transaction_that_fails_leaves_no_crowded_band(tmp_path):
         store_documents(store, crowd[:1])
         store_documents(store, [signed("Notice number one again.", 1, [7, 5000])])
         assert store.scalar("SELECT count(DISTINCT cluster_id) FROM documents") == 1
+
+
+def test_a_failure_while_writing_stops_the_run_and_keeps_what_was_committed(tmp_path):
+    """With worker processes the batches are written by a thread of the ingest process: what goes
+    wrong there (here the progress callback, after the first commit) stops the run with that
+    error, as it does without workers, and the batches committed before it stay stored."""
+    import pytest
+
+    docs = [article_document(a) for a in corpus(30, seed=8)]
+    for workers in (1, 2):
+        db = tmp_path / f"fails-{workers}.db"
+        open_store(db).close()
+
+        def progress(summary) -> None:
+            if summary.documents_new > 10:
+                raise RuntimeError("disk full")
+
+        with pytest.raises(RuntimeError, match="disk full"):
+            ingest_documents(docs, db, workers=workers, extractor=bracket_extractor, commit_every=10,
+                             progress=progress)
+        with open_store(db) as store:
+            assert store.scalar("SELECT count(*) FROM documents") == 20, workers

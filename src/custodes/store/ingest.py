@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -469,6 +469,11 @@ class _Run:
         self.started = time.monotonic()
         self.executor: ProcessPoolExecutor | None = None
         self.in_flight: deque[tuple[list[Unit], Future]] = deque()
+        # with worker processes, commits are written by a thread of this process while this
+        # thread goes on handing documents to the workers: they extract the next batch while
+        # one is written, instead of waiting for each commit
+        self.writer: ThreadPoolExecutor | None = None
+        self.writing: Future | None = None  # the batch the writer thread is storing
         self.ready: list[tuple[Any, Prepared | None]] = []  # outcomes waiting for the next commit
         self.ready_chars = 0
 
@@ -551,6 +556,7 @@ class _Run:
             return
         if self.executor is None:
             self.executor = _pool(self.workers, self.db)
+            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="custodes-writer")
         self.in_flight.append((units, self._submit(units)))
         while len(self.in_flight) > self.workers * MAX_TASKS_IN_FLIGHT_PER_WORKER:
             self.drain()
@@ -576,13 +582,28 @@ class _Run:
         while len(self.ready) >= self.commit_every:
             outcomes, self.ready = self.ready[:self.commit_every], self.ready[self.commit_every:]
             self.ready_chars -= _chars(outcomes)
-            self.write(outcomes)
+            self.hand_over(outcomes)
 
     def flush(self) -> None:
         """Write the outcomes kept so far."""
         outcomes, self.ready, self.ready_chars = self.ready, [], 0
         if outcomes:
+            self.hand_over(outcomes)
+
+    def hand_over(self, outcomes: list[tuple[Any, Prepared | None]]) -> None:
+        """Write a batch: here, or in the writer thread once it has written the one before (so
+        at most two batches are held, the one being written and the next; a failure of the
+        writer is raised here)."""
+        if self.writer is None:
             self.write(outcomes)
+            return
+        self.wait_for_writer()
+        self.writing = self.writer.submit(self.write, outcomes)
+
+    def wait_for_writer(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
 
     def outcome(self, units: list[Unit], future: Future) -> list[tuple[Any, Prepared | None]]:
         try:
@@ -611,8 +632,8 @@ class _Run:
         per_task = UNITS_PER_TASK if self.workers > 1 else 1
         try:
             for item in items:
-                if isinstance(item, IngestError):
-                    self.error(item)
+                if isinstance(item, IngestError):  # recorded with the next batch, by the writer
+                    self.take([(item, None)])
                     continue
                 units.append(item)
                 # the first task waits for one more unit: it shows whether the run is longer than a task
@@ -625,9 +646,12 @@ class _Run:
             while self.in_flight:
                 self.drain()
             self.flush()
+            self.wait_for_writer()
         finally:
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
+            if self.writer is not None:  # a batch being written is finished (committed) first
+                self.writer.shutdown(wait=True, cancel_futures=True)
         self.finish()
         return self.summary
 
