@@ -181,3 +181,54 @@ def test_upgrade_to_crowded_bands_keeps_one_row_for_a_crowded_key(db_url):
     with open_store(db_url) as store:
         assert store.query("SELECT band_key, document_id FROM minhash_bands ORDER BY band_key, document_id") == [
             (9, CROWDED), (10, "d000"), (10, "d001"), (10, "d002")]
+
+
+def test_upgrade_to_the_deployment_rule_fixes_stale_ids_once(db_url):
+    """Schema 97: claims whose deployment_id is not that of their key get the right one, and the
+    rule is recorded, so rebuilding deployments does not read every claim again for that;
+    a rule other than the recorded one (a later version's) has the claims checked again."""
+    from custodes.resolve import DEPLOYMENT_RULE_KEY, deployment_id, rebuild_deployments
+    from custodes.store.ingest import store_documents, work
+    from store_support import bracket_extractor
+
+    docs = [document(f"Police in Lagos installed {n} cameras. [NG cctv vendor=Hikvision status=deployed]",
+                     url=f"https://example.org/{n}") for n in range(1, 4)]
+    entries = [(doc, *outcome[1:]) for doc, outcome in work(docs, bracket_extractor)]
+    right = deployment_id("NG", "cctv", "Hikvision", None)
+    with open_store(db_url, migrate=False) as store:
+        store.migrate(target=96)
+        store_documents(store, entries)
+        with store.transaction():  # as an older key rule left them
+            store.execute("UPDATE claims SET deployment_id = 'old-rule'")
+    with open_store(db_url) as store:
+        assert store.query("SELECT DISTINCT deployment_id FROM claims") == [(right,)]
+        assert store.scalar("SELECT value FROM meta WHERE key = ?", (DEPLOYMENT_RULE_KEY,))
+        rebuild_deployments(store)
+        assert store.query("SELECT id, n_documents FROM deployments") == [(right, 3)]
+        with store.transaction():
+            store.execute("UPDATE claims SET deployment_id = 'old-rule'")
+            store.execute("UPDATE meta SET value = 'another rule' WHERE key = ?", (DEPLOYMENT_RULE_KEY,))
+        rebuild_deployments(store)
+        assert store.query("SELECT id, n_documents FROM deployments") == [(right, 3)]
+        assert store.query("SELECT DISTINCT deployment_id FROM claims") == [(right,)]
+
+
+def test_rebuilding_deployments_keeps_their_indexes(tmp_path):
+    """The SQLite rebuild refills deployments with their indexes set aside: they are all back,
+    as they were, and the planner uses them."""
+    from custodes.resolve import rebuild_deployments
+    from custodes.store.ingest import store_documents, work
+    from store_support import bracket_extractor
+
+    docs = [document(f"Cameras in Nairobi, report {n}. [KE video_surveillance vendor=Huawei status=planned]",
+                     url=f"https://example.org/{n}") for n in range(1, 4)]
+    with open_store(tmp_path / "i.db") as store:
+        store_documents(store, [(doc, *outcome[1:]) for doc, outcome in work(docs, bracket_extractor)])
+        before = store.query("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'deployments' ORDER BY name")
+        assert rebuild_deployments(store) == 1
+        assert store.query("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'deployments' "
+                           "ORDER BY name") == before
+        assert len(before) > 3
+        plan = " ".join(str(row) for row in store.query(
+            "EXPLAIN QUERY PLAN SELECT id FROM deployments WHERE country = 'KE' AND vendor = 'Huawei'"))
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan
