@@ -56,3 +56,28 @@ def test_the_c_loop_is_built_unless_the_install_is_pure():
         pytest.skip("CUSTODES_PURE is set: custodes was installed as Python")
     expected_built = not _native.env_flag("CUSTODES_SOURCES")
     assert (C is not None) == expected_built, "scripts/setup did not build custodes._minhash"
+
+
+ascii_texts = st.lists(st.sampled_from(
+    list("abcXYZ019_ -,.;:!?'\"()[]\n\t\x0b\x00/") + ["Camera", "FACE", "id_2", "n0", "  "]),
+    max_size=200).map("".join) | st.text(st.characters(max_codepoint=127), max_size=200)
+
+
+@needs_c
+@settings(max_examples=300, deadline=None)
+@given(text=ascii_texts, size=st.integers(1, 6))
+def test_the_c_shingles_of_ascii_text_are_the_python_ones(text, size):
+    """Words are runs of letters, digits and '_', lower-cased; a text shorter than a shingle is
+    one padded shingle; no words, no shingles: custodes._minhash and numpy agree on all of it."""
+    c_hashes = np.frombuffer(C.ascii_shingles(text.encode("ascii"), size), dtype=np.uint32)
+    assert c_hashes.tolist() == resolve._python_shingle_hashes(text, size).tolist()
+
+
+@needs_c
+def test_signatures_use_the_c_shingles_for_ascii_text_only():
+    english = "Border guards tested FACE scanners at 3 crossings_north, the ministry said."
+    assert resolve._shingle_hashes(english).tolist() == resolve._python_shingle_hashes(english).tolist()
+    accented = "La gendarmerie a testé des caméras à la frontière, selon le ministère."
+    assert resolve._shingle_hashes(accented).tolist() == resolve._python_shingle_hashes(accented).tolist()
+    with pytest.raises(ValueError, match="size must be 1 to 6 words"):
+        C.ascii_shingles(b"a b c", 7)

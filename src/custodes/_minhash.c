@@ -1,4 +1,5 @@
-/* custodes._minhash: the MinHash signature loop of custodes.resolve.signature, in C.
+/* custodes._minhash: the MinHash signature loop of custodes.resolve.signature, in C, and the
+   shingle hashes of an ASCII text (resolve._shingle_hashes' words, crc32 and mixing).
 
    resolve.py computes the same in numpy (and uses it where this module was not built); for
    each shingle hash h: the MurmurHash3 finalizer, then a[j] * h + b[j] mod 2^32 for every
@@ -91,8 +92,93 @@ done:
     return out;
 }
 
+/* CRC-32 as zlib computes it (reflected polynomial 0xEDB88320): a word's hash, the same in
+   every process and the same as zlib.crc32 of the word's bytes. */
+static uint32_t crc_table[256];
+
+static void crc_init(void) {
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+/* A byte of a word: ASCII letters, digits and '_' (what \w matches in ASCII text). */
+static inline int word_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const uint64_t POSITION_MULTIPLIERS[] = {0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full,
+                                                0x165667B19E3779F9ull, 0x27D4EB2F165667C5ull,
+                                                0xFF51AFD7ED558CCDull, 0xC4CEB9FE1A85EC53ull};
+#define MAX_SHINGLE_WORDS 6
+
+PyDoc_STRVAR(ascii_shingles_doc,
+             "ascii_shingles(text, size) -> bytes: the 32-bit hash of each size-word shingle of an ASCII\n"
+             "text (native-endian uint32, in order, repeats included), as resolve._shingle_hashes\n"
+             "computes them: words are runs of letters, digits and '_', lower-cased, hashed with crc32;\n"
+             "a shingle XORs its words' hashes times a multiplier per position, then mixes.\n"
+             "A text of fewer than size words is one shingle, padded with zero hashes; no words: b''.");
+
+static PyObject *ascii_shingles(PyObject *module, PyObject *args) {
+    Py_buffer text;
+    int size;
+    if (!PyArg_ParseTuple(args, "y*i", &text, &size)) return NULL;
+    if (size < 1 || size > MAX_SHINGLE_WORDS) {
+        PyBuffer_Release(&text);
+        PyErr_Format(PyExc_ValueError, "size must be 1 to %d words", MAX_SHINGLE_WORDS);
+        return NULL;
+    }
+    const unsigned char *data = text.buf;
+    Py_ssize_t len = text.len;
+    /* at most one word per two bytes (a word and its separator), and at least `size` slots */
+    Py_ssize_t capacity = len / 2 + 1 + size;
+    uint64_t *words = PyMem_Malloc(sizeof(uint64_t) * capacity);
+    if (!words) {
+        PyBuffer_Release(&text);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t n_words = 0;
+    for (Py_ssize_t i = 0; i < len;) {
+        if (!word_byte(data[i])) {
+            i++;
+            continue;
+        }
+        uint32_t crc = 0xFFFFFFFFu;
+        for (; i < len && word_byte(data[i]); i++) {
+            unsigned char c = data[i];
+            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+            crc = crc_table[(crc ^ c) & 0xFF] ^ (crc >> 8);
+        }
+        words[n_words++] = (uint64_t)(crc ^ 0xFFFFFFFFu);
+    }
+    PyBuffer_Release(&text);
+    if (n_words == 0) {
+        PyMem_Free(words);
+        return PyBytes_FromStringAndSize(NULL, 0);
+    }
+    while (n_words < size) words[n_words++] = 0;
+    Py_ssize_t n = n_words - size + 1;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * 4);
+    if (out) {
+        uint32_t *dst = (uint32_t *)PyBytes_AS_STRING(out);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t combined = 0;
+            for (int k = 0; k < size; k++) combined ^= words[i + k] * POSITION_MULTIPLIERS[k];
+            combined ^= combined >> 29;
+            combined *= 0xBF58476D1CE4E5B9ull;
+            combined ^= combined >> 32;
+            dst[i] = (uint32_t)combined;
+        }
+    }
+    PyMem_Free(words);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"signature", signature, METH_VARARGS, signature_doc},
+    {"ascii_shingles", ascii_shingles, METH_VARARGS, ascii_shingles_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -101,4 +187,7 @@ static struct PyModuleDef module = {
     methods,
 };
 
-PyMODINIT_FUNC PyInit__minhash(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__minhash(void) {
+    crc_init();
+    return PyModule_Create(&module);
+}

@@ -62,9 +62,17 @@ def _shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     """The 32-bit hash of each `size`-word shingle of a text, in order, repeats included.
 
     Words are hashed once (crc32 of their UTF-8 bytes, the same in every process) and
-    combined per shingle with numpy, so a long text costs little more than splitting it.
-    ASCII text is split as bytes: the same words as \\w+, several times faster.
+    combined per shingle. ASCII text (most news in English) goes through custodes._minhash
+    in one pass (0.24 -> 0.08 ms for a 700-word article); other text, and any text where the
+    module was not built, through numpy (_python_shingle_hashes), with the same result.
     """
+    if _ASCII_SHINGLES is not None and text.isascii():  # the same hashes in one pass of C
+        return np.frombuffer(_ASCII_SHINGLES(text.encode("ascii"), size), dtype=np.uint32)
+    return _python_shingle_hashes(text, size)
+
+
+def _python_shingle_hashes(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
+    """_shingle_hashes in Python and numpy: any text, where custodes._minhash was not built."""
     if text.isascii():
         words = text.encode("ascii").lower().translate(_ASCII_NON_WORD_AS_SPACE).split()
     else:
@@ -115,6 +123,7 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 SIGNATURE_CHUNK = 2048  # shingles permuted at once: bounds memory on a very long text
 _MINHASH = c_extension("_minhash")  # the loop below in C, where setup built it
+_ASCII_SHINGLES = getattr(_MINHASH, "ascii_shingles", None)
 
 
 def signature(text: str) -> bytes | None:
