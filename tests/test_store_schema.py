@@ -214,8 +214,9 @@ def test_upgrade_to_the_deployment_rule_fixes_stale_ids_once(db_url):
 
 
 def test_rebuilding_deployments_keeps_their_indexes(tmp_path):
-    """The SQLite rebuild refills deployments with their indexes set aside: they are all back,
-    as they were, and the planner uses them."""
+    """The SQLite rebuild refills deployments with their indexes set aside and builds them
+    again with a small page cache: the indexes are all back, as they were, the planner uses
+    them, and the connection keeps the cache size it had."""
     from custodes.resolve import rebuild_deployments
     from custodes.store.ingest import store_documents, work
     from store_support import bracket_extractor
@@ -225,7 +226,9 @@ def test_rebuilding_deployments_keeps_their_indexes(tmp_path):
     with open_store(tmp_path / "i.db") as store:
         store_documents(store, [(doc, *outcome[1:]) for doc, outcome in work(docs, bracket_extractor)])
         before = store.query("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'deployments' ORDER BY name")
+        store.execute("PRAGMA cache_size = -49152")  # an ingest's cache: made small while indexes are built
         assert rebuild_deployments(store) == 1
+        assert store.scalar("PRAGMA cache_size") == -49152
         assert store.query("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'deployments' "
                            "ORDER BY name") == before
         assert len(before) > 3
