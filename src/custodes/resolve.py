@@ -589,8 +589,25 @@ def fix_deployment_ids(store: "Store") -> None:
                   "excluded.value", (DEPLOYMENT_RULE_KEY, rule))
 
 
-# the page cache while _indexes_set_aside builds an index again
-INDEX_SORT_CACHE_KIB = 2 * 1024
+# SQLite sorts (an index being built, a GROUP BY) in memory up to the page cache's size before it
+# uses temporary files: with an ingest's cache (48 MB, full) that memory comes on top of it, and
+# grows with the database. The sorts of a rebuild run with this small cache instead.
+SORT_CACHE_KIB = 2 * 1024
+
+
+@contextmanager
+def _small_page_cache(store: "Store") -> Iterator[None]:
+    """SQLite: the connection's page cache made SORT_CACHE_KIB while the block runs, then
+    given back its size."""
+    if store.backend != "sqlite":
+        yield
+        return
+    cache = store.scalar("PRAGMA cache_size")
+    store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 @contextmanager
@@ -607,15 +624,9 @@ def _indexes_set_aside(store: "Store", table: str) -> Iterator[None]:
     for name, _ in indexes:
         store.execute(f'DROP INDEX "{name}"')
     yield
-    # SQLite sorts an index's keys in memory up to the page cache's size (48 MB in an ingest)
-    # before it uses temporary files: a small cache meanwhile keeps that out of peak memory
-    cache = store.scalar("PRAGMA cache_size")
-    store.execute(f"PRAGMA cache_size = -{INDEX_SORT_CACHE_KIB}")
-    try:
+    with _small_page_cache(store):
         for _, sql in indexes:
             store.execute(sql)
-    finally:
-        store.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def summarise_countries(store: "Store") -> None:
@@ -625,7 +636,7 @@ def summarise_countries(store: "Store") -> None:
     country's claims per publication year and status; both are derived data, so
     they are rebuilt with the deployments, in the caller's transaction.
     """
-    with store.transaction():
+    with store.transaction(), _small_page_cache(store):
         store.execute("DELETE FROM country_totals")
         store.execute("INSERT INTO country_totals (country, technologies, deployments, vendors) "
                       "SELECT country, COUNT(DISTINCT technology), COUNT(*), COUNT(DISTINCT vendor) "
