@@ -235,6 +235,22 @@ def test_a_transaction_that_fails_leaves_no_crowded_band(tmp_path):
         assert store.scalar("SELECT count(DISTINCT cluster_id) FROM documents") == 1
 
 
+def test_workers_run_nicer_than_the_writing_process():
+    """The ingest process writes; its workers step down WORKER_NICENESS, so the writer is not
+    slowed by the workers it feeds (nor are other programs on the machine)."""
+    import os
+
+    from custodes.store.ingest import WORKER_NICENESS, _pool
+
+    own = os.nice(0)
+    pool = _pool(2, None)
+    try:
+        assert {pool.submit(os.nice, 0).result() for _ in range(4)} == {min(19, own + WORKER_NICENESS)}
+    finally:
+        pool.shutdown()
+    assert os.nice(0) == own
+
+
 def test_a_failure_while_writing_stops_the_run_and_keeps_what_was_committed(tmp_path):
     """With worker processes the batches are written by a thread of the ingest process: what goes
     wrong there (here the progress callback, after the first commit) stops the run with that

@@ -220,7 +220,7 @@ def _band_members(store: "Store", keys: Iterable[int]) -> tuple[dict[int, list[s
     """The stored documents under each band key that has any: a list, or None when a key has more
     than MAX_DOCUMENTS_PER_BAND (boilerplate, which nominates no one); and the sketches of
     those documents (see `sketch`), by id."""
-    keys = list(keys)
+    keys = sorted(keys)  # seeks in index order: each starts near the one before
     param = json.dumps(keys) if store.backend == "sqlite" else keys
     members: dict[int, list[str]] = {}
     sketches: dict[str, bytes] = {}
