@@ -93,3 +93,29 @@ def test_ascii_text_splits_into_the_same_words_as_any_other():
     assert shingles(ascii_text).tolist() == shingles(other).tolist()
     assert signature(ascii_text) == signature(other)
     assert signature("...!!!") is None and len(shingles("")) == 0
+
+
+def test_band_members_and_their_sketches_are_read_by_key(db_url):
+    """Looking up a batch's band keys reads each member's sketch by its primary key, on both
+    backends, whatever the statistics: a scan or hash join over all the sketches (which
+    PostgreSQL once planned for each key, on a small table's statistics) costs every batch time
+    in proportion to the whole database."""
+    from custodes.resolve import _BAND_MEMBERS_SQL
+
+    with open_store(db_url) as store:
+        store.executemany("INSERT INTO minhash_sketches (document_id, sketch) VALUES (?, ?)",
+                          [(f"doc{i:05d}", bytes(128)) for i in range(3000)])
+        store.executemany("INSERT INTO minhash_bands (band_key, document_id) VALUES (?, ?)",
+                          [(i % 13, f"doc{i:05d}") for i in range(3000)])
+        statement = _BAND_MEMBERS_SQL[store.backend]
+        if store.backend == "sqlite":
+            plan = " | ".join(row[-1] for row in store.query("EXPLAIN QUERY PLAN " + statement, ("[1, 2, 3]",)))
+            assert "SEARCH b USING PRIMARY KEY" in plan and "SEARCH s USING PRIMARY KEY" in plan, plan
+        else:  # the generic plan the driver comes to use for a prepared statement, on small statistics
+            store.execute("ANALYZE minhash_sketches")
+            store.execute("ANALYZE minhash_bands")
+            store.execute("SET plan_cache_mode = force_generic_plan")
+            store.conn.execute("PREPARE band_members AS " + statement.replace("?", "$1"))
+            plan = " | ".join(row[0] for row in store.conn.execute("EXPLAIN EXECUTE band_members('{1, 2, 3}')"))
+            assert "Index Scan using minhash_sketches_pkey" in plan, plan
+        assert "Hash" not in plan and "SCAN s" not in plan and "Seq Scan on minhash_sketches" not in plan, plan
