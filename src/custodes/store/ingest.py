@@ -429,10 +429,8 @@ def _worker_init(parent_pid: int, db: str | None) -> None:
 
     global _worker_stored
     _worker_stored = stored_lookup(db)
-    try:
+    if hasattr(os, "nice"):  # POSIX: a step down is always allowed
         os.nice(WORKER_NICENESS)
-    except OSError:  # not allowed here: the workers share the CPU evenly with the writer
-        pass
 
     def watch() -> None:
         while True:
